@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+//
+// KeyBridge: hardware security keys, a WebAuthn relying-party verifier and an MFA method registry.
+// The root package has no Swift package dependencies: only system libraries (see ../shared/STYLE.md §1).
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "KeyBridge",
+    products: [
+        .library(name: "CBOR", targets: ["CBOR"]),
+        .library(name: "WebAuthn", targets: ["WebAuthn"]),
+        .executable(name: "keybridge", targets: ["keybridge"]),
+    ],
+    dependencies: [],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "CLibCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CFIDO2", pkgConfig: "libfido2",
+            providers: [.apt(["libfido2-dev"])]),
+        .systemLibrary(
+            name: "CUDev", pkgConfig: "libudev",
+            providers: [.apt(["libudev-dev"])]),
+        .systemLibrary(
+            name: "CSQLite3", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+
+        // MARK: - Wrappers and pure-Swift modules
+        .target(name: "OpenSSLWrapper", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
+        .target(name: "CBOR", swiftSettings: swiftSettings),
+        .target(name: "WebAuthn", dependencies: ["CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
+
+        // MARK: - Command line
+        .executableTarget(name: "keybridge", dependencies: ["WebAuthn", "CBOR"], swiftSettings: swiftSettings),
+
+        // MARK: - Test support and tests
+        .target(name: "_TestSupport", dependencies: ["WebAuthn", "CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
+        .testTarget(name: "CBORTests", dependencies: ["CBOR"], swiftSettings: swiftSettings),
+        .testTarget(name: "OpenSSLWrapperTests", dependencies: ["OpenSSLWrapper"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebAuthnTests", dependencies: ["WebAuthn", "CBOR", "OpenSSLWrapper", "_TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KeyBridgeCLITests", dependencies: ["keybridge", "_TestSupport", "WebAuthn", "CBOR", "OpenSSLWrapper"],
+            swiftSettings: swiftSettings),
+    ]
+)
