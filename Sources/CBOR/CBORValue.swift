@@ -138,8 +138,53 @@ extension CBORValue {
     }
 }
 
-extension CBORValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
+extension CBORValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral
+{
     public init(integerLiteral value: Int) { self.init(value) }
+    /// An array value from a literal: `[1, "a", [2, 3]]`.
+    public init(arrayLiteral elements: CBORValue...) { self = .array(elements) }
     public init(stringLiteral value: String) { self = .text(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+// MARK: - Identity
+
+extension CBORValue {
+    /// Whether `self` and `other` are the same data item, compared strictly.
+    ///
+    /// `==` follows Swift's value semantics: `0.0 == -0.0`, `NaN != NaN`, and text compares by Unicode
+    /// canonical equivalence. This comparison follows the encoded form instead: floats compare by bit
+    /// pattern, text by its UTF-8 bytes, and map entries in order. Use it to check that a value survives
+    /// an encode-decode round trip exactly.
+    ///
+    /// - Parameter other: The value to compare with.
+    /// - Returns: True when both would encode to the same bytes and have their map entries in the same order.
+    public func isIdentical(to other: CBORValue) -> Bool {
+        switch (self, other) {
+        case (.unsigned(let a), .unsigned(let b)), (.negative(let a), .negative(let b)):
+            return a == b
+        case (.bytes(let a), .bytes(let b)):
+            return a == b
+        case (.text(let a), .text(let b)):
+            return a.utf8.elementsEqual(b.utf8)
+        case (.array(let a), .array(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.isIdentical(to: $1) }
+        case (.map(let a), .map(let b)):
+            return a.count == b.count
+                && zip(a.entries, b.entries).allSatisfy { $0.key.isIdentical(to: $1.key) && $0.value.isIdentical(to: $1.value) }
+        case (.tagged(let tagA, let a), .tagged(let tagB, let b)):
+            return tagA == tagB && a.isIdentical(to: b)
+        case (.bool(let a), .bool(let b)):
+            return a == b
+        case (.null, .null), (.undefined, .undefined):
+            return true
+        case (.simple(let a), .simple(let b)):
+            return a == b
+        case (.float(let a), .float(let b)):
+            return a.bitPattern == b.bitPattern
+        default:
+            return false
+        }
+    }
 }
