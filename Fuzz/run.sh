@@ -67,11 +67,11 @@ for target in "${targets[@]}"; do
         for file in "FailCases/$target"/*; do [[ -f "$file" ]] && cases+=("$file"); done
         if ((${#cases[@]} == 0)); then
             summary+=("$target: no fail cases to replay")
-        elif SWIFT_BACKTRACE=enable=no "$bin/$target" "${cases[@]}" >"$log" 2>&1; then
+        elif SWIFT_BACKTRACE=enable=no "$bin/$target" "${cases[@]}" >"${log%.log}.replay.log" 2>&1; then
             summary+=("$target: ${#cases[@]} fail cases replayed, no crash")
         else
             status=1
-            summary+=("$target: FAILED replaying FailCases/$target (log: Fuzz/$log)")
+            summary+=("$target: FAILED replaying FailCases/$target (log: Fuzz/${log%.log}.replay.log)")
         fi
         continue
     fi

@@ -38,8 +38,6 @@ static inline int CLibCrypto_sk_X509_num(const STACK_OF(X509) *stack) { return s
 static inline X509 *CLibCrypto_sk_X509_value(const STACK_OF(X509) *stack, int index) { return sk_X509_value(stack, index); }
 /// Frees the stack only; the certificates in it are not freed (for stacks that borrow their elements).
 static inline void CLibCrypto_sk_X509_free(STACK_OF(X509) *stack) { sk_X509_free(stack); }
-/// Frees the stack and drops one reference on every certificate in it (for stacks that own their elements).
-static inline void CLibCrypto_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
 
 static inline int CLibCrypto_sk_ASN1_OBJECT_num(const STACK_OF(ASN1_OBJECT) *stack) { return sk_ASN1_OBJECT_num(stack); }
 static inline const ASN1_OBJECT *CLibCrypto_sk_ASN1_OBJECT_value(const STACK_OF(ASN1_OBJECT) *stack, int index) {

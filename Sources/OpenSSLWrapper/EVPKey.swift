@@ -242,6 +242,13 @@ package final class EVPKey: @unchecked Sendable, Hashable {
                 OpenSSLError.clearErrorQueue()
                 throw OpenSSLError(operation: "EVPKey", details: ["EC key on an unsupported or unnamed curve"])
             }
+            // RFC 5480 §2.1.1: only named curves. OpenSSL maps explicit parameters that equal a named curve
+            // to its name, so ask whether that happened.
+            var explicit: Int32 = 0
+            if EVP_PKEY_get_int_param(pkey, OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &explicit) == 1, explicit != 0 {
+                throw OpenSSLError(operation: "EVPKey", details: ["EC key with explicit curve parameters"])
+            }
+            OpenSSLError.clearErrorQueue()
             let x = try bigNumberParameter(pkey, OSSL_PKEY_PARAM_EC_PUB_X, width: curve.coordinateSize)
             let y = try bigNumberParameter(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, width: curve.coordinateSize)
             return .ec(curve, point: [0x04] + x + y)

@@ -187,4 +187,33 @@ enum TestKeys {
         #expect(results.count == 8)
         #expect(results.allSatisfy { $0.0 && !$0.1 })
     }
+
+    @Test("keys made concurrently from the same and from different points are all correct")
+    func concurrentKeyCreation() async throws {
+        let signer = try TestKeys.key(.ec(.p256))
+        let point = try #require(signer.publicKey.ecPublicPoint)
+        let message = self.message
+        let signature = try signer.sign(message: message, scheme: .ecdsa(.sha256))
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var ok = true
+                    for round in 0..<50 {
+                        guard let key = try? EVPKey(ecPublicKeyX: point.x, y: point.y, curve: .p256) else { return false }
+                        ok = ok && key.verify(signature: signature, message: message, scheme: .ecdsa(.sha256))
+                        if (task + round) % 5 == 0, let other = try? EVPPrivateKey.generate(.ec(.p384)),
+                            let otherPoint = other.publicKey.ecPublicPoint
+                        {
+                            ok = ok && (try? EVPKey(ecPublicKeyX: otherPoint.x, y: otherPoint.y, curve: .p384)) == other.publicKey
+                        }
+                    }
+                    return ok
+                }
+            }
+            var all: [Bool] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(outcomes == [Bool](repeating: true, count: 8))
+    }
 }

@@ -18,7 +18,7 @@ struct AttestationFIDOU2FAndAppleTests {
     }
 
     func u2fStatement(
-        _ fixture: AttestationFixture, chain: [X509Certificate] = [AttestationPKI.packedLeaf()],
+        _ fixture: AttestationFixture, chain: [X509Certificate] = [AttestationPKI.standardLeaf],
         signer: EVPPrivateKey = AttestationKeys.attestation, rpIDHash: [UInt8] = AttestationFixture.rpIDHash
     ) -> CBORMap {
         let message = u2fVerificationData(fixture, rpIDHash: rpIDHash)
@@ -36,7 +36,7 @@ struct AttestationFIDOU2FAndAppleTests {
 
     @Test("A fido-u2f x5c with two certificates is attestation-invalid")
     func u2fTwoCertificates() {
-        let statement = u2fStatement(fixture, chain: [AttestationPKI.packedLeaf(), AttestationPKI.intermediate])
+        let statement = u2fStatement(fixture, chain: [AttestationPKI.standardLeaf, AttestationPKI.intermediate])
         expectAttestationError(.attestationInvalid) { try verifier.verify(fixture.context("fido-u2f", statement)) }
     }
 

@@ -11,7 +11,7 @@ struct AttestationPackedTests {
 
     /// A packed full statement signed by `signer` with `alg`, carrying `chain`.
     func packedFull(
-        chain: [X509Certificate] = [AttestationPKI.packedLeaf(), AttestationPKI.intermediate],
+        chain: [X509Certificate] = [AttestationPKI.standardLeaf, AttestationPKI.intermediate],
         signer: EVPPrivateKey = AttestationKeys.attestation, alg: COSEAlgorithm = .es256,
         scheme: SignatureScheme = .ecdsa(.sha256)
     ) -> CBORMap {
@@ -125,7 +125,7 @@ struct AttestationPackedTests {
 
     @Test("A packed statement with x5c is accepted as basic attestation with x5c as its trust path")
     func packedFullAccepted() throws {
-        let chain = [AttestationPKI.packedLeaf(), AttestationPKI.intermediate]
+        let chain = [AttestationPKI.standardLeaf, AttestationPKI.intermediate]
         let result = try verifier.verify(fixture.context("packed", packedFull(chain: chain)))
         #expect(result.type == .basic)
         #expect(result.trustPath == chain.map(\.derEncoded))

@@ -192,6 +192,10 @@ enum AttestationPKI {
         subject: intermediateSubject, issuer: rootSubject, subjectKey: AttestationKeys.intermediateCA.publicKey,
         issuerKey: AttestationKeys.rootCA, serial: 2, isCA: true)
 
+    /// The default ``packedLeaf(key:subject:isCA:extensions:notBefore:notAfter:version:)``, made once (ECDSA
+    /// signatures are randomized, so every new certificate has different bytes).
+    static let standardLeaf = packedLeaf()
+
     /// A §8.2.1-conformant packed attestation certificate issued by the intermediate.
     static func packedLeaf(
         key: EVPKey = AttestationKeys.attestation.publicKey, subject: [(oid: String, value: String)] = packedSubject,

@@ -31,6 +31,28 @@ import _TestSupport
         #expect(try fixture.authenticate(fixture.relyingParty(), record: record).record.signCount == 1)
     }
 
+    @Test("accepts UV when it is required, from an allowed credential, at the second allowed origin")
+    func uvRequired() throws {
+        var fixture = CeremonyFixture()
+        let record = try fixture.registeredRecord()
+        fixture.authenticator.origin = "https://login.example.org"
+        let result = try fixture.authenticate(
+            fixture.relyingParty { $0.userVerification = .required }, record: record,
+            allowCredentials: [PublicKeyCredentialDescriptor(id: Self.otherID), record.descriptor])
+        #expect(result.userVerified)
+    }
+
+    @Test("accepts a cross-origin assertion from an allowed top origin when cross-origin use is allowed")
+    func crossOriginAllowed() throws {
+        var fixture = CeremonyFixture()
+        let record = try fixture.registeredRecord()
+        var knobs = TestAuthenticator.AssertionKnobs()
+        knobs.clientData.crossOrigin = true
+        knobs.clientData.topOrigin = "https://shop.example.com"
+        let rp = fixture.relyingParty { $0.allowCrossOrigin = true; $0.allowedTopOrigins = ["https://shop.example.com"] }
+        #expect(try fixture.authenticate(rp, record: record, knobs: knobs).record.signCount == 1)
+    }
+
     @Test("both counters zero is not a regression, and an unchanged record needs no update")
     func zeroCounters() throws {
         var fixture = CeremonyFixture()

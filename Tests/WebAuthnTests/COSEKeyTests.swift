@@ -303,6 +303,27 @@ private extension CBORMap {
         #expect(key.verifySignature(signature, over: message))
     }
 
+    @Test("parsing the same bytes again reuses the OpenSSL key, and an earlier RS1 parse with allowRS1 does not admit RS1 without it")
+    func repeatedParse() throws {
+        let encoded = COSEMap.encode(COSEMap.ec2(alg: -7, x: PublishedKeys.rfc6979X, y: PublishedKeys.rfc6979Y))
+        let first = try COSEKey(encoded: encoded)
+        let second = try COSEKey(encoded: encoded)
+        #expect(first == second)
+        #expect(first.evpKey === second.evpKey)
+        #expect(second.verifySignature(PublishedKeys.rfc6979SampleSignature, over: Array("sample".utf8)))
+
+        let signer = try PublishedKeys.rsa2048.get()
+        let rs1 = COSEMap.encode(COSEMap.rsa(alg: -65535, key: signer.publicKey))
+        _ = try COSEKey(encoded: rs1, allowRS1: true)
+        #expect(code { _ = try COSEKey(encoded: rs1) } == .algorithmNotAllowed)
+        // A rejected key is not remembered: it is rejected again.
+        var offCurve = PublishedKeys.rfc6979Y
+        offCurve[0] ^= 1
+        let bad = COSEMap.encode(COSEMap.ec2(alg: -7, x: PublishedKeys.rfc6979X, y: offCurve))
+        #expect(code { _ = try COSEKey(encoded: bad) } == .invalidPublicKey)
+        #expect(code { _ = try COSEKey(encoded: bad) } == .invalidPublicKey)
+    }
+
     @Test("a real 1024-bit RSA key is rejected as too weak, from COSE and from SubjectPublicKeyInfo")
     func smallRSA() throws {
         let small = try PublishedKeys.rsa1024.get()

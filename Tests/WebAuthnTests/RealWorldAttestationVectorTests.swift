@@ -76,7 +76,16 @@ struct RealWorldRegistrationVector: Sendable, CustomTestStringConvertible {
 @Suite("Real-world registration vectors at the attestation layer", .enabled(if: RealWorldRegistrationVector.folderExists))
 struct RealWorldAttestationVectorTests {
     /// Verifies a vector's attestation as the registration ceremony would (WebAuthn L3 §7.1 steps 11, 19–23).
-    static func verify(_ vector: RealWorldRegistrationVector) throws(WebAuthnError) -> ValidatedAttestation {
+    ///
+    /// - Parameters:
+    ///   - anchors: Trust anchors to use instead of the vector's `trust_anchor_pem`.
+    ///   - time: A verification time to use instead of the vector's `verify_at_time` (or the present).
+    ///   - edit: A change to the attestation statement or client data hash before verification.
+    static func verify(
+        _ vector: RealWorldRegistrationVector, anchors replacement: TrustAnchorStore? = nil, time: Int64? = nil,
+        policy: AllOfAttestationPolicies = AllOfAttestationPolicies([]),
+        edit: (inout CBORMap, inout [UInt8]) -> Void = { _, _ in }
+    ) throws(WebAuthnError) -> ValidatedAttestation {
         let object = try AttestationObject(bytes: vector.attestationObject)
         guard let attested = object.authenticatorData.attestedCredentialData else {
             throw WebAuthnError(.attestedCredentialDataMissing, "no attested credential data")
@@ -84,18 +93,32 @@ struct RealWorldAttestationVectorTests {
         let key = try COSEKey(encoded: attested.credentialPublicKey)
         var anchors = TrustAnchorStore()
         if let pem = vector.trustAnchorPEM { try anchors.add(pem: pem) }
+        if let replacement { anchors = replacement }
+        var statement = object.statement
+        var clientDataHash = Digest.sha256(vector.clientDataJSON)
+        edit(&statement, &clientDataHash)
         // pyw-android-safetynet states its verdict holds "only with JWS timestampMs freshness check disabled and
         // cert time pinned": its timestamp is three days after its verify_at_time. The stated condition is applied
         // here, explicitly, rather than by bending the default window.
         let window: SafetyNetTimestampWindow =
             vector.reason.contains("timestampMs freshness check disabled") ? .unchecked : .default
-        let verifier = AttestationVerifier(trustAnchors: anchors, safetyNetTimestampWindow: window)
+        var verifier = AttestationVerifier(trustAnchors: anchors, safetyNetTimestampWindow: window)
+        verifier.policy = policy
         let now = Int64(Date().timeIntervalSince1970)
         return try verifier.verify(
             AttestationContext(
-                format: object.format, statement: object.statement, authenticatorData: object.authenticatorData,
-                clientDataHash: Digest.sha256(vector.clientDataJSON), credentialPublicKey: key,
-                verificationTime: vector.verifyAtTime ?? now, allowRS1: false))
+                format: object.format, statement: statement, authenticatorData: object.authenticatorData,
+                clientDataHash: clientDataHash, credentialPublicKey: key,
+                verificationTime: time ?? vector.verifyAtTime ?? now, allowRS1: false))
+    }
+
+    /// The accepted vectors.
+    static let accepted = RealWorldRegistrationVector.all().filter { $0.verdict == "accept" }
+
+    /// The certificates of a vector's attStmt x5c.
+    static func chain(_ vector: RealWorldRegistrationVector) -> [[UInt8]] {
+        let statement = (try? AttestationObject(bytes: vector.attestationObject))?.statement
+        return statement?[text: "x5c"]?.arrayValue?.compactMap(\.bytesValue) ?? []
     }
 
     @Test("The folder holds undisputed registration vectors of every implemented format")
@@ -122,6 +145,43 @@ struct RealWorldAttestationVectorTests {
             #expect(throws: WebAuthnError.self, "\(vector.id) should be rejected") { try Self.verify(vector) }
         default:
             Issue.record("\(vector.id): unreadable vector or unknown verdict \(vector.verdict)")
+        }
+    }
+
+    @Test(
+        "A vector's signature altered in its last byte is signature-invalid",
+        arguments: accepted.filter { (try? AttestationObject(bytes: $0.attestationObject))?.statement[text: "sig"] != nil })
+    func alteredSignature(_ vector: RealWorldRegistrationVector) {
+        #expect { try Self.verify(vector) { statement, _ in
+            guard var signature = statement[text: "sig"]?.bytesValue, !signature.isEmpty else { return }
+            signature[signature.count - 1] ^= 0x01
+            statement[.text("sig")] = .bytes(signature)
+        } } throws: { error in
+            (error as? WebAuthnError)?.code == .signatureInvalid
+        }
+    }
+
+    @Test(
+        "A vector verified against another clientDataHash is rejected (every format but none binds it)",
+        arguments: accepted.filter { $0.format != "none" })
+    func otherClientDataHash(_ vector: RealWorldRegistrationVector) {
+        #expect(throws: WebAuthnError.self) {
+            try Self.verify(vector) { _, hash in hash[0] ^= 0x01 }
+        }
+    }
+
+    @Test(
+        "A time-pinned vector chains to its own last x5c certificate at verify_at_time, and no longer at the present",
+        arguments: accepted.filter { $0.verifyAtTime != nil && chain($0).count >= 2 })
+    func pinnedTimeTrust(_ vector: RealWorldRegistrationVector) throws {
+        var anchors = TrustAnchorStore()
+        try anchors.add(der: try #require(Self.chain(vector).last))
+        let strict = AllOfAttestationPolicies([RequireTrustedAttestation()])
+        #expect(try Self.verify(vector, anchors: anchors, policy: strict).isTrusted)
+        let now = Int64(Date().timeIntervalSince1970)
+        #expect(try !Self.verify(vector, anchors: anchors, time: now).isTrusted)
+        #expect { try Self.verify(vector, anchors: anchors, time: now, policy: strict) } throws: { error in
+            (error as? WebAuthnError)?.code == .attestationUntrusted
         }
     }
 }

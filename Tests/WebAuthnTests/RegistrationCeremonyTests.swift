@@ -92,6 +92,13 @@ import _TestSupport
         #expect(record.backupState == true)
     }
 
+    @Test("accepts UV when it is required, and a credential that is not one of those excluded")
+    func uvRequiredAndExclusions() throws {
+        let rp = fixture.relyingParty { $0.userVerification = .required }
+        let record = try fixture.register(rp, excludeCredentials: [PublicKeyCredentialDescriptor(id: Self.otherID)])
+        #expect(record.userVerified == true)
+    }
+
     @Test("accepts RS1 only when the relying party allows it")
     func rs1WhenAllowed() throws {
         var fixture = self.fixture

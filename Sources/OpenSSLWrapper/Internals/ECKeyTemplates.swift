@@ -35,6 +35,7 @@ final class ECKeyTemplates: @unchecked Sendable {
     /// - Throws: ``OpenSSLError`` when OpenSSL rejects the point (off the curve, coordinates out of range).
     func makeKey(curve: ECCurve, point: [UInt8]) throws(OpenSSLError) -> OwnedPointer {
         guard let template = templates[curve] else { return try Self.fromData(curve: curve, point: point) }
+        // The new pointer leaves the lock as an integer: OpaquePointer is not Sendable.
         let duplicate = lock.withLock { _ in UInt(bitPattern: EVP_PKEY_dup(template)) }
         // EVP_PKEY_dup returned a new key (one reference) that `owned` takes over.
         let owned = try OwnedPointer(OpaquePointer(bitPattern: duplicate), .pkey, operation: "EVP_PKEY_dup")

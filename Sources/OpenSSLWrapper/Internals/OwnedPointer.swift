@@ -10,8 +10,6 @@ struct OwnedPointer: ~Copyable {
     enum Kind {
         case bio, bigNumber, pkeyContext, digestContext, pkey
         case x509, x509Store, x509StoreContext, x509Name, x509Extension
-        /// A `STACK_OF(X509)` that holds one reference to each certificate in it.
-        case owningCertificateStack
         /// A `STACK_OF(X509)` that borrows its certificates (only the stack is freed).
         case borrowingCertificateStack
         case asn1Object, asn1Integer, asn1Time, asn1OctetString
@@ -61,7 +59,6 @@ struct OwnedPointer: ~Copyable {
         case .x509StoreContext: X509_STORE_CTX_free(pointer)
         case .x509Name: X509_NAME_free(pointer)
         case .x509Extension: X509_EXTENSION_free(pointer)
-        case .owningCertificateStack: CLibCrypto_sk_X509_pop_free(pointer)
         case .borrowingCertificateStack: CLibCrypto_sk_X509_free(pointer)
         case .asn1Object: ASN1_OBJECT_free(pointer)
         case .asn1Integer: ASN1_INTEGER_free(UnsafeMutablePointer(pointer))

@@ -3,11 +3,14 @@ package import OpenSSLWrapper
 
 /// A credential public key in COSE_Key form (RFC 9052 §7), checked and ready to verify signatures.
 ///
-/// Parsing checks everything WebAuthn L3 §5.8.5 and the COSE specifications require of a public key: a known
-/// `alg`; `kty` and `crv` that agree with it (ES256 EC2 P-256, ES384 EC2 P-384, ES512 EC2 P-521, EdDSA
-/// OKP Ed25519 or Ed448, Ed25519 OKP Ed25519, Ed448 OKP Ed448, RSA algorithms kty RSA); coordinate and key
-/// sizes; that an EC point lies on its curve; that an RSA modulus has at least 2048 bits; and that no private
-/// parameter is present. The OpenSSL key object is built once here and reused by every
+/// Parsing checks what WebAuthn L3 §5.8.5 and §6.5.1.1 and the COSE specifications (RFC 9052, RFC 9053,
+/// RFC 8230, RFC 9864) require of a public key: an `alg` that is present and known; `kty` and `crv` that
+/// agree with it (ES256 EC2 P-256, ES384 EC2 P-384, ES512 EC2 P-521, EdDSA OKP Ed25519 or Ed448, Ed25519
+/// OKP Ed25519, Ed448 OKP Ed448, RSA algorithms kty RSA); uncompressed EC points with coordinates of the
+/// curve's size that lie on the curve; an RSA modulus of at least 2048 bits; and no private parameter.
+///
+/// EdDSA (-8) accepts Ed448 as well as Ed25519, as RFC 9053 §2.2 allows (WebAuthn L3 §5.8.5 names only
+/// Ed25519 for -8). Optional parameters such as `kid` are ignored. The OpenSSL key object is built once here and reused by every
 /// ``verifySignature(_:over:)``.
 ///
 /// ```swift
@@ -47,7 +50,8 @@ public struct COSEKey: Sendable, Hashable {
     /// Parses and checks a COSE_Key that spans all of `encoded`.
     ///
     /// The CBOR must be valid under the strict decoder (definite lengths, shortest forms, no duplicate
-    /// keys) with no trailing bytes.
+    /// keys) with no trailing bytes. Recently parsed keys are remembered by their bytes, so parsing a
+    /// stored credential's key again for each assertion costs a lookup, not a new OpenSSL key.
     ///
     /// - Parameters:
     ///   - encoded: The COSE_Key bytes, for example ``AttestedCredentialData/credentialPublicKey``.
@@ -57,6 +61,11 @@ public struct COSEKey: Sendable, Hashable {
     ///   for RS1 without `allowRS1`, ``WebAuthnError/Code/invalidPublicKey`` for a malformed key or one whose
     ///   `kty`/`crv` disagree with `alg`, and ``WebAuthnError/Code/keyTooWeak`` for RSA under 2048 bits.
     public init(encoded: [UInt8], allowRS1: Bool = false) throws(WebAuthnError) {
+        // A key parsed before from the same bytes is reused with its OpenSSL key (see COSEKeyCache).
+        if let cached = COSEKeyCache.shared.key(for: encoded, allowRS1: allowRS1) {
+            self = cached
+            return
+        }
         let value: CBORValue
         do {
             value = try CBORDecoder().decode(encoded)
@@ -67,6 +76,7 @@ public struct COSEKey: Sendable, Hashable {
             throw WebAuthnError(.invalidPublicKey, "COSE_Key is not a CBOR map")
         }
         try self.init(map: map, encoded: encoded, allowRS1: allowRS1)
+        COSEKeyCache.shared.insert(self, allowRS1: allowRS1)
     }
 
     /// Checks an already decoded COSE_Key.

@@ -60,6 +60,14 @@ public struct PolicyEvaluationResult: Sendable {
         return false
     }
 
+    /// For a failure, its code (the reason is not built); nil when the policy is met.
+    public var failureCode: WebAuthnError.Code? {
+        switch outcome {
+        case .meets: return nil
+        case .fails(let code, _): return code
+        }
+    }
+
     /// For a failure, its code and reason (the reason is built now); nil when the policy is met.
     public var failure: (code: WebAuthnError.Code, reason: String)? {
         switch outcome {

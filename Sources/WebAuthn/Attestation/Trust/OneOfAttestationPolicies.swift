@@ -28,16 +28,19 @@ public struct OneOfAttestationPolicies: AttestationPolicy {
         guard !policies.isEmpty else {
             return .failsToMeetPolicy(reason: "an empty OneOfAttestationPolicies accepts nothing")
         }
-        var failures: [(code: WebAuthnError.Code, reason: String)] = []
+        var failures: [PolicyEvaluationResult] = []
         for index in policies.indices {
             let result = policies[index].evaluate(candidate)
-            guard let failure = result.failure else { return .meetsPolicy }
-            failures.append(failure)
+            if result.isMet { return .meetsPolicy }
+            failures.append(result)
         }
-        // One code when every alternative failed the same way; otherwise the generic policy code.
-        let codes = Set(failures.map(\.code))
-        let code = codes.count == 1 ? failures[0].code : .attestationPolicyRejected
-        let reasons = failures.map(\.reason)
-        return .failsToMeetPolicy(code: code, reason: "no alternative met: " + reasons.joined(separator: "; "))
+        // One code when every alternative failed the same way; otherwise the generic policy code. The reasons are
+        // built only if someone reads this result's reason.
+        let failed = failures
+        let codes = Set(failed.compactMap(\.failureCode))
+        let code = codes.count == 1 ? codes.first ?? .attestationPolicyRejected : .attestationPolicyRejected
+        return .failsToMeetPolicy(
+            code: code,
+            reason: "no alternative met: " + failed.compactMap { $0.failure?.reason }.joined(separator: "; "))
     }
 }
