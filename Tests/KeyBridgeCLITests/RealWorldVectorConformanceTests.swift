@@ -47,9 +47,23 @@ import Testing
         }
     }
 
+    /// Vectors whose stated verdict is about the attestation statement only, while the full ceremony that
+    /// `keybridge verify registration` runs must refuse them. The attestation layer accepts each of these
+    /// (Tests/WebAuthnTests/RealWorldAttestationVectorTests.swift); here the code of the refusal is pinned.
+    static let fullCeremonyRefusals: [String: String] = [
+        // The response's rawId is not the credential ID in authData; issue 2 point 4 requires refusing that.
+        // The source test (webauthn-rs test_google_android_key) checks only the attestation statement.
+        "wrs-android-key-software.json": "credential-id-mismatch",
+    ]
+
     static let registrations = load().filter { $0.kind == "registration" && $0.verdict != "disputed" }
     static let authentications = load().filter { $0.kind == "authentication" && $0.verdict != "disputed" }
     static let pairedAssertions = load().filter { $0.json["paired_assertion"] is [String: any Sendable] }
+
+    /// JSON `true`, whichever way Foundation bridged it.
+    static func isTrue(_ value: (any Sendable)?) -> Bool {
+        (value as? Bool) == true || (value as? Int) == 1
+    }
 
     static func unixTime(_ text: String) -> Int64? {
         let formatter = ISO8601DateFormatter()
@@ -79,7 +93,7 @@ import Testing
             arguments += ["--time", String(seconds)]
         }
         if applyPolicy, let policy = vector.policy {
-            if policy["allowCrossOrigin"] as? Bool == true { arguments.append("--allow-cross-origin") }
+            if Self.isTrue(policy["allowCrossOrigin"]) { arguments.append("--allow-cross-origin") }
             for top in policy["allowedTopOrigins"] as? [any Sendable] ?? [] {
                 if let top = top as? String { arguments += ["--top-origin", top] }
             }
@@ -90,10 +104,13 @@ import Testing
     @Test("Registration vectors get their expected verdict from keybridge verify registration",
           .enabled(if: available), arguments: registrations)
     func registrationVerdict(_ vector: Vector) throws {
-        let result = try verifyRegistration(vector, applyPolicy: true)
-        if vector.verdict == "accept" {
+        let result = try Self.verifyRegistration(vector, applyPolicy: true)
+        if let code = Self.fullCeremonyRefusals[vector.name] {
+            #expect(result.status == 1, "\(vector.name): \(result.stdout)")
+            #expect(result.json?["error"] as? String == code, "\(vector.name): \(result.stdout)")
+        } else if vector.verdict == "accept" {
             #expect(result.status == 0, "\(vector.name): \(result.stdout) \(result.stderr)")
-            let record = try #require(result.json)
+            let record: [String: Any] = try #require(result.json)
             #expect(record["id"] as? String == vector.credential["id"] as? String)
             if vector.json["trust_anchor_pem"] != nil {
                 #expect(record["attestationTrusted"] as? Bool == true, "\(vector.name) should chain to its anchor")
@@ -107,19 +124,21 @@ import Testing
     @Test("Vectors that need a cross-origin policy are refused under the default same-origin policy",
           .enabled(if: available), arguments: registrations.filter { $0.policy != nil })
     func policyVectorsRejectedByDefault(_ vector: Vector) throws {
-        let result = try verifyRegistration(vector, applyPolicy: false)
+        let result = try Self.verifyRegistration(vector, applyPolicy: false)
         #expect(result.status == 1)
         #expect(result.json?["error"] as? String == "cross-origin-not-allowed")
     }
 
     @Test("Vectors with a trust anchor are refused when trusted attestation is required and no anchor is given",
-          .enabled(if: available), arguments: registrations.filter { $0.json["trust_anchor_pem"] != nil && $0.verdict == "accept" })
+          .enabled(if: available), arguments: registrations.filter {
+              $0.json["trust_anchor_pem"] != nil && $0.verdict == "accept" && fullCeremonyRefusals[$0.name] == nil
+          })
     func requiredTrustWithoutAnchorsRejects(_ vector: Vector) throws {
         var arguments = [
             "verify", "registration", "--rp-id", vector.rpID, "--origin", vector.origin, "--challenge", vector.challenge,
             "--require-trusted-attestation",
         ]
-        if let policy = vector.policy, policy["allowCrossOrigin"] as? Bool == true { arguments.append("--allow-cross-origin") }
+        if let policy = vector.policy, Self.isTrue(policy["allowCrossOrigin"]) { arguments.append("--allow-cross-origin") }
         let result = try KeyBridgeProcess.run(arguments, stdin: try Self.jsonText(vector.credential))
         #expect(result.status == 1)
         #expect(result.json?["error"] as? String == "attestation-untrusted")
@@ -174,7 +193,7 @@ import Testing
             "--challenge", paired["challenge_b64url"] as? String ?? "", "--credential", recordFile.path,
         ]
         if let policy = vector.policy {
-            if policy["allowCrossOrigin"] as? Bool == true { arguments.append("--allow-cross-origin") }
+            if Self.isTrue(policy["allowCrossOrigin"]) { arguments.append("--allow-cross-origin") }
             for top in policy["allowedTopOrigins"] as? [any Sendable] ?? [] {
                 if let top = top as? String { arguments += ["--top-origin", top] }
             }

@@ -110,13 +110,22 @@ struct AttestationAndroidSafetyNetTests {
         expectAttestationError(.attestationInvalid) { try verify(builder) }
     }
 
-    @Test("A response timestamped more than 5 s after the verification time is attestation-invalid")
-    func fromTheFuture() throws {
+    @Test("A response timestamped after the verification time is accepted by default, since its timestamp is signed")
+    func fromTheFutureByDefault() throws {
+        var builder = SafetyNetResponseBuilder()
+        builder.timestampMs = (attestationTestNow + 3 * 86_400) * 1000
+        #expect(try verify(builder).type == .basic)
+    }
+
+    @Test("With maximumFutureSkew 5 s, a response 5.001 s after the verification time is attestation-invalid")
+    func boundedFuture() throws {
+        let bounded = AttestationVerifier(
+            trustAnchors: TrustAnchorStore(), safetyNetTimestampWindow: SafetyNetTimestampWindow(maximumFutureSkew: 5))
         var builder = SafetyNetResponseBuilder()
         builder.timestampMs = (attestationTestNow + 5) * 1000
-        #expect(try verify(builder).type == .basic)
+        #expect(try verify(builder, verifier: bounded).type == .basic)
         builder.timestampMs += 1
-        expectAttestationError(.attestationInvalid) { try verify(builder) }
+        expectAttestationError(.attestationInvalid) { try verify(builder, verifier: bounded) }
     }
 
     @Test("A wider SafetyNetTimestampWindow accepts an hour-old response")

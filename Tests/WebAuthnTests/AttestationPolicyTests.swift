@@ -39,7 +39,7 @@ struct OnlyFormats: AttestationPolicy {
     }
 }
 
-/// Policies: require trusted attestation, accepted AAGUIDs, SHA-1, composition (WebAuthn L3 §7.1 step 23).
+/// Policies: require trusted attestation, accepted AAGUIDs, SHA-1, composition (WebAuthn L3 §7.1 step 24).
 @Suite("Attestation: policies")
 struct AttestationPolicyTests {
     let fixture = AttestationFixture()

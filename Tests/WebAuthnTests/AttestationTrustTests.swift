@@ -4,7 +4,7 @@ import Testing
 import WebAuthn
 
 /// Trust-path validation against caller-supplied anchors at the injected verification time (WebAuthn L3 §7.1
-/// steps 22 and 23), and the trust anchor store.
+/// steps 23 and 24), and the trust anchor store.
 @Suite("Attestation: trust anchors and trust paths")
 struct AttestationTrustTests {
     let fixture = AttestationFixture()

@@ -2,7 +2,7 @@ import CBOR
 import Foundation
 import OpenSSLWrapper
 import Testing
-@_spi(DisableSafetyNetTimestampCheck) import WebAuthn
+import WebAuthn
 
 /// One registration vector from `../shared/real-world-vectors/` (see its `INDEX.md` for provenance): responses
 /// captured from real authenticators and browsers, and the W3C WebAuthn Level 3 §16 test vectors.
@@ -75,7 +75,7 @@ struct RealWorldRegistrationVector: Sendable, CustomTestStringConvertible {
 /// origin, RP ID, flags) is the conformance runner's job.
 @Suite("Real-world registration vectors at the attestation layer", .enabled(if: RealWorldRegistrationVector.folderExists))
 struct RealWorldAttestationVectorTests {
-    /// Verifies a vector's attestation as the registration ceremony would (WebAuthn L3 §7.1 steps 11, 19–23).
+    /// Verifies a vector's attestation as the registration ceremony would (WebAuthn L3 §7.1 steps 12, 20–24).
     ///
     /// - Parameters:
     ///   - anchors: Trust anchors to use instead of the vector's `trust_anchor_pem`.
@@ -97,12 +97,7 @@ struct RealWorldAttestationVectorTests {
         var statement = object.statement
         var clientDataHash = Digest.sha256(vector.clientDataJSON)
         edit(&statement, &clientDataHash)
-        // pyw-android-safetynet states its verdict holds "only with JWS timestampMs freshness check disabled and
-        // cert time pinned": its timestamp is three days after its verify_at_time. The stated condition is applied
-        // here, explicitly, rather than by bending the default window.
-        let window: SafetyNetTimestampWindow =
-            vector.reason.contains("timestampMs freshness check disabled") ? .unchecked : .default
-        var verifier = AttestationVerifier(trustAnchors: anchors, safetyNetTimestampWindow: window)
+        var verifier = AttestationVerifier(trustAnchors: anchors)
         verifier.policy = policy
         let now = Int64(Date().timeIntervalSince1970)
         return try verifier.verify(

@@ -3,7 +3,7 @@ package import CBOR
 /// The inputs of an attestation statement format's verification procedure (WebAuthn L3 §8: `attStmt`,
 /// `authenticatorData`, `clientDataHash`), plus what the ceremony already knows.
 ///
-/// The registration ceremony builds it at WebAuthn L3 §7.1 step 21 and hands it to
+/// The registration ceremony builds it at WebAuthn L3 §7.1 step 22 and hands it to
 /// ``AttestationVerifier/verify(_:)``.
 package struct AttestationContext: Sendable {
     /// The attestation statement format identifier (`fmt`), for example `packed`.

@@ -31,5 +31,6 @@ public struct AttestationFormat: RawRepresentable, Hashable, Sendable, CustomStr
         .none, .packed, .tpm, .androidKey, .androidSafetyNet, .fidoU2F, .apple,
     ]
 
+    /// The identifier, for example `packed`.
     public var description: String { rawValue }
 }

@@ -1,7 +1,7 @@
 import OpenSSLWrapper
 
 /// Verifies attestation statements (WebAuthn L3 §8), assesses their trust paths against caller-supplied anchors and
-/// applies the relying party's attestation policy (§7.1 steps 21 to 23).
+/// applies the relying party's attestation policy (§7.1 steps 21 to 24).
 ///
 /// The default verifier accepts every implemented format, has no trust anchors and no policy: a correctly signed
 /// attestation is accepted and reported untrusted. Add anchors to learn whether paths are trusted, and a policy to
@@ -25,13 +25,17 @@ import OpenSSLWrapper
 ///   ``WebAuthnError/Code/algorithmNotAllowed``: RS1 where it is not allowed.
 /// - ``WebAuthnError/Code/attestationInvalid``: anything else the procedure checks (statement structure, nonces,
 ///   challenges, key mismatches, TPM structures, SafetyNet verdicts and freshness).
+/// - ``WebAuthnError/Code/attestedCredentialDataMissing``: the authenticator data has no attested credential data;
+///   ``WebAuthnError/Code/malformedInput``: the client data hash is not 32 bytes.
 /// - Whatever code a failing policy reports (``WebAuthnError/Code/attestationUntrusted``,
 ///   ``WebAuthnError/Code/aaguidNotAllowed``, ``WebAuthnError/Code/attestationPolicyRejected``, …).
 ///
 /// Certificate validity periods are checked only as part of trust-path validation, that is when anchors apply:
 /// without anchors nothing is trusted, and a path is never validated, so an expired attestation certificate is
 /// accepted as untrusted. RS1 attestation signatures are accepted in the `tpm` format (Windows Hello TPMs produce
-/// them; ``RejectSHA1AttestationSignatures`` refuses them) and in `packed` only when the ceremony allows RS1.
+/// them; ``RejectSHA1AttestationSignatures`` refuses them) and in `packed` and `android-key` only when the ceremony
+/// allows RS1. An `android-safetynet` response must be at most 60 seconds old at the verification time (see
+/// ``SafetyNetTimestampWindow``).
 public struct AttestationVerifier: Sendable {
     /// The trust anchors for trust-path validation.
     public var trustAnchors: TrustAnchorStore
@@ -90,7 +94,7 @@ public struct AttestationVerifier: Sendable {
     /// - Throws: ``WebAuthnError`` with the codes listed on ``AttestationVerifier``.
     package func verify(_ context: AttestationContext) throws(WebAuthnError) -> ValidatedAttestation {
         let format = AttestationFormat(rawValue: context.format)
-        // WebAuthn L3 §7.1 step 20: determine the attestation statement format by matching fmt against the
+        // WebAuthn L3 §7.1 step 21: determine the attestation statement format by matching fmt against the
         // supported formats (those this verifier implements and the relying party enabled).
         guard AttestationFormat.allSupported.contains(format), enabledFormats.contains(format) else {
             throw WebAuthnError(.unsupportedAttestationFormat, "attestation statement format \"\(context.format)\" is not accepted")
@@ -102,7 +106,7 @@ public struct AttestationVerifier: Sendable {
             throw WebAuthnError(.malformedInput, "clientDataHash has \(context.clientDataHash.count) bytes, not 32")
         }
 
-        // WebAuthn L3 §7.1 step 21: the format's verification procedure.
+        // WebAuthn L3 §7.1 step 22: the format's verification procedure over attStmt, authData and the hash.
         let statement: AttestationStatementResult
         switch format {
         case .none: statement = try NoneAttestation.verify(context)
@@ -117,7 +121,7 @@ public struct AttestationVerifier: Sendable {
             throw WebAuthnError(.unsupportedAttestationFormat, "attestation statement format \"\(context.format)\" is not accepted")
         }
 
-        // WebAuthn L3 §7.1 steps 22 and 23: obtain the trust anchors for this format and AAGUID, and assess the
+        // WebAuthn L3 §7.1 steps 23 and 24: obtain the trust anchors for this format and AAGUID, and assess the
         // trust path against them at the verification time.
         let trust = assessTrust(
             of: statement.trustPath, format: context.format, aaguid: attested.aaguid, at: context.verificationTime)
@@ -126,6 +130,7 @@ public struct AttestationVerifier: Sendable {
             format: context.format, type: statement.type, aaguid: attested.aaguid, trustPath: trustPath,
             isTrusted: trust.isTrusted, untrustedReason: trust.reason, signatureAlgorithm: statement.signatureAlgorithm,
             androidKey: statement.androidKey, authenticatorData: context.authenticatorData)
+        // WebAuthn L3 §7.1 step 24: the relying party's policy decides whether this attestation is acceptable.
         var policy = self.policy
         if let failure = policy.evaluate(candidate).failure {
             throw WebAuthnError(failure.code, failure.reason)

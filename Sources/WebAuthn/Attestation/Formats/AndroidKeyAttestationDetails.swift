@@ -16,6 +16,7 @@ public struct AndroidKeyAttestationDetails: Sendable, Hashable {
         /// StrongBox (2): a dedicated secure element.
         public static let strongBox = SecurityLevel(rawValue: 2)
 
+        /// The schema's name for the level, for example `TrustedEnvironment`.
         public var description: String {
             switch rawValue {
             case 0: return "Software"

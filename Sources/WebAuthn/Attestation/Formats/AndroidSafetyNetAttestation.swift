@@ -122,7 +122,7 @@ struct CompactJWS {
     /// - Throws: ``WebAuthnError/Code/attestationInvalid`` unless it has three base64url parts whose first two
     ///   are JSON objects.
     init(_ bytes: [UInt8]) throws(WebAuthnError) {
-        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             throw WebAuthnError(.attestationInvalid, "android-safetynet response is not a compact JWS (\(parts.count) parts)")
         }

@@ -13,6 +13,10 @@ public struct AllowedAAGUIDs: AttestationPolicy {
     /// - Parameter aaguids: The accepted AAGUIDs; an empty list accepts nothing.
     public init(_ aaguids: some Sequence<AAGUID>) { self.allowed = Set(aaguids) }
 
+    /// Meets the policy when the candidate's AAGUID is in ``allowed``.
+    ///
+    /// - Parameter candidate: The verified attestation.
+    /// - Returns: The outcome.
     public func evaluate(_ candidate: AttestationCandidate) -> PolicyEvaluationResult {
         guard allowed.contains(candidate.aaguid) else {
             let aaguid = candidate.aaguid

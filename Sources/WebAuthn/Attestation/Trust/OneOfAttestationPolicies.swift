@@ -24,6 +24,10 @@ public struct OneOfAttestationPolicies: AttestationPolicy {
     /// - Parameter policies: The alternatives, in evaluation order.
     public init(_ policies: [any AttestationPolicy]) { self.policies = policies }
 
+    /// Meets the policy as soon as one alternative does; an empty list meets nothing.
+    ///
+    /// - Parameter candidate: The verified attestation.
+    /// - Returns: The outcome; when every alternative failed, their reasons joined.
     public mutating func evaluate(_ candidate: AttestationCandidate) -> PolicyEvaluationResult {
         guard !policies.isEmpty else {
             return .failsToMeetPolicy(reason: "an empty OneOfAttestationPolicies accepts nothing")

@@ -7,6 +7,10 @@ public struct RejectSHA1AttestationSignatures: AttestationPolicy {
     /// The policy.
     public init() {}
 
+    /// Fails when the attestation signature algorithm is RS1.
+    ///
+    /// - Parameter candidate: The verified attestation.
+    /// - Returns: The outcome.
     public func evaluate(_ candidate: AttestationCandidate) -> PolicyEvaluationResult {
         guard candidate.signatureAlgorithm != .rs1 else {
             let format = candidate.format

@@ -9,6 +9,10 @@ public struct RequireHardwareBackedAndroidKey: AttestationPolicy {
     /// The policy.
     public init() {}
 
+    /// Fails an `android-key` candidate whose key is not hardware-backed; meets every other candidate.
+    ///
+    /// - Parameter candidate: The verified attestation.
+    /// - Returns: The outcome.
     public func evaluate(_ candidate: AttestationCandidate) -> PolicyEvaluationResult {
         guard let details = candidate.androidKey else { return .meetsPolicy }
         guard details.attestationSecurityLevel != .software else {

@@ -1,6 +1,6 @@
 package import OpenSSLWrapper
 
-/// The certificates a relying party trusts as roots of attestation trust paths (WebAuthn L3 §7.1 step 22).
+/// The certificates a relying party trusts as roots of attestation trust paths (WebAuthn L3 §7.1 step 23).
 ///
 /// The caller supplies every anchor: the store starts empty and KeyBridge ships no vendor roots. An anchor can
 /// apply to every format, to one format, or to one AAGUID; a trust path is validated against the union of the
