@@ -198,4 +198,29 @@ import _TestSupport
         #expect(result.status == 1)
         #expect(result.json?["error"] as? String == "signature-invalid")
     }
+
+    @Test("The README's example (W3C WebAuthn L3 §16.3 packed self attestation) registers and then authenticates")
+    func readmeExampleVerifies() throws {
+        let folder = PackageGraphTests.packageRoot.appendingPathComponent("Vectors/webauthn-l3")
+        let registration = try #require(FileManager.default.contents(
+            atPath: folder.appendingPathComponent("packed-self-es256.registration.json").path))
+        let result = try KeyBridgeProcess.run(
+            ["verify", "registration", "--rp-id", "example.org", "--origin", "https://example.org",
+             "--challenge", "eGnCt3LUtY66k3jPjynibPk1qnffDaifqZwL3Ap29-U"], stdin: Array(registration))
+        #expect(result.status == 0, "\(result.stdout)")
+        let record = try #require(result.json)
+        #expect(record["attestationFormat"] as? String == "packed")
+        #expect(record["attestationType"] as? String == "self")
+        // The §16.3 AAGUID, df850e09db6afbdfab51697791506cfc in the specification's hex.
+        #expect(record["aaguid"] as? String == "df850e09-db6a-fbdf-ab51-697791506cfc")
+
+        let recordFile = try KeyBridgeProcess.temporaryFile(result.stdout)
+        defer { try? FileManager.default.removeItem(at: recordFile) }
+        let assertion = try #require(FileManager.default.contents(
+            atPath: folder.appendingPathComponent("packed-self-es256.authentication.json").path))
+        let authenticated = try KeyBridgeProcess.run(
+            Self.authenticationArguments(record: recordFile, challenge: "RHihCxNSNI3RYME1Ow1Gm12xnrkcJ_ffpv7Tn-Jq8gs"),
+            stdin: Array(assertion))
+        #expect(authenticated.status == 0, "\(authenticated.stdout)")
+    }
 }
