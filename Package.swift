@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .library(name: "CBOR", targets: ["CBOR"]),
         .library(name: "WebAuthn", targets: ["WebAuthn"]),
+        .library(name: "VirtualAuthenticator", targets: ["VirtualAuthenticator"]),
         .executable(name: "keybridge", targets: ["keybridge"]),
     ],
     dependencies: [],
@@ -39,9 +40,15 @@ let package = Package(
         .target(name: "OpenSSLWrapper", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
         .target(name: "CBOR", swiftSettings: swiftSettings),
         .target(name: "WebAuthn", dependencies: ["CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
+        .target(name: "VirtualAuthenticator", dependencies: ["CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
 
         // MARK: - Command line
         .executableTarget(name: "keybridge", dependencies: ["WebAuthn", "CBOR"], swiftSettings: swiftSettings),
+
+        // MARK: - Benchmark (swift run -c release KeyBridgeBenchmarks)
+        .executableTarget(
+            name: "KeyBridgeBenchmarks", dependencies: ["WebAuthn", "OpenSSLWrapper", "CBOR", "_TestSupport"],
+            swiftSettings: swiftSettings),
 
         // MARK: - Test support and tests
         .target(name: "_TestSupport", dependencies: ["WebAuthn", "CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
@@ -49,6 +56,9 @@ let package = Package(
         .testTarget(name: "OpenSSLWrapperTests", dependencies: ["OpenSSLWrapper"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebAuthnTests", dependencies: ["WebAuthn", "CBOR", "OpenSSLWrapper", "_TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VirtualAuthenticatorTests", dependencies: ["VirtualAuthenticator", "WebAuthn", "CBOR", "OpenSSLWrapper"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KeyBridgeCLITests", dependencies: ["keybridge", "_TestSupport", "WebAuthn", "CBOR", "OpenSSLWrapper"],

@@ -17,6 +17,11 @@ let swiftSettings: [SwiftSetting] = [
 /// FailCases/<name>/.gitkeep.
 let fuzzTargets: [(name: String, products: [String])] = [
     ("FuzzCBOR", ["CBOR"]),
+    ("FuzzAttestationObject", ["WebAuthn", "CBOR"]),
+    ("FuzzAuthenticatorData", ["WebAuthn", "CBOR"]),
+    ("FuzzCOSEKey", ["WebAuthn", "CBOR"]),
+    ("FuzzRegistrationResponseJSON", ["WebAuthn"]),
+    ("FuzzAuthenticationResponseJSON", ["WebAuthn"]),
 ]
 
 /// SwiftPM names a path dependency after its folder, so the root package's identity is this folder's parent's

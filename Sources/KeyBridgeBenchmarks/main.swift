@@ -1,0 +1,89 @@
+import Foundation
+
+// KeyBridge benchmark (issue 2, point 10): verification rates against OpenSSL's own ECDSA P-256 verify rate.
+//
+//   swift run -c release KeyBridgeBenchmarks [--quick]
+//
+// Every row is measured in each of three rounds, the rows interleaved within a round so that a noisy moment on the
+// machine hurts one round of every row rather than every round of one row; the table shows each row's best round.
+
+let usage = """
+    usage: swift run -c release KeyBridgeBenchmarks [--quick]
+
+      --quick   0.2 s per row and round instead of 1 s (a smoke run; the numbers are noisier)
+      --help    this text
+
+    """
+
+var quick = false
+for argument in CommandLine.arguments.dropFirst() {
+    switch argument {
+    case "--quick": quick = true
+    case "--help", "-h":
+        print(usage, terminator: "")
+        exit(0)
+    default:
+        FileHandle.standardError.write(Data("error: unknown option '\(argument)'\n\(usage)".utf8))
+        exit(64)
+    }
+}
+
+let rounds = 3
+let duration: Duration = quick ? .milliseconds(200) : .seconds(1)
+let rerun = "swift run -c release KeyBridgeBenchmarks" + (quick ? " --quick" : "")
+
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+func loadAverage() -> String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
+}
+
+#if DEBUG
+note("warning: this is a debug build; run with -c release for meaningful numbers")
+#endif
+
+let started = ContinuousClock.now
+let loadBefore = loadAverage()
+note("building fixtures (\(Fixtures.registrationPoolSize) credentials per registration row, attestation PKI)...")
+let fixtures: Fixtures
+let rows: [BenchmarkRow]
+var best: [Double]
+do {
+    fixtures = try Fixtures.make()
+    rows = BenchmarkSuite.rows(fixtures)
+    best = Array(repeating: 0, count: rows.count)
+    for round in 1...rounds {
+        for (index, row) in rows.enumerated() {
+            note("round \(round)/\(rounds): \(row.name)\(row.threads > 1 ? " (\(row.threads) threads)" : "")")
+            best[index] = max(best[index], try row.measure(duration))
+        }
+    }
+} catch {
+    note("error: \(error)")
+    exit(1)
+}
+
+let processInfo = ProcessInfo.processInfo
+#if DEBUG
+let configuration = "DEBUG build (numbers meaningless)"
+#else
+let configuration = "release build"
+#endif
+print("""
+    KeyBridge benchmark: \(configuration), \(processInfo.processorCount) cores \
+    (\(processInfo.activeProcessorCount) active), load average \(loadBefore) before and \(loadAverage()) after
+    Each row: the best of \(rounds) interleaved rounds of at least \(RateMeter.seconds(duration)) s, on one thread \
+    unless Threads says 2. Total \(Int(RateMeter.seconds(ContinuousClock.now - started))) s.
+    Assertions and registrations run the full public path per operation: parse the JSON request body, make a fresh \
+    expert-SPI ceremony state, finish the ceremony (the relying party's single-use ledger included). Registrations \
+    cycle through \(Fixtures.registrationPoolSize) credentials, more than the COSE key cache holds.
+
+    """)
+print(BenchmarkTable(rows: rows, rates: best).render())
+print("""
+
+    Rerun: \(rerun)
+    """)
