@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "CBOR", targets: ["CBOR"]),
         .library(name: "WebAuthn", targets: ["WebAuthn"]),
         .library(name: "VirtualAuthenticator", targets: ["VirtualAuthenticator"]),
+        .library(name: "OneTimeCodes", targets: ["OneTimeCodes"]),
         .executable(name: "keybridge", targets: ["keybridge"]),
     ],
     dependencies: [],
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "OpenSSLWrapper", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
         .target(name: "CBOR", swiftSettings: swiftSettings),
         .target(name: "WebAuthn", dependencies: ["CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
+        .target(name: "OneTimeCodes", dependencies: ["OpenSSLWrapper"], swiftSettings: swiftSettings),
         .target(name: "VirtualAuthenticator", dependencies: ["CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
 
         // MARK: - Command line
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(
             name: "WebAuthnTests", dependencies: ["WebAuthn", "CBOR", "OpenSSLWrapper", "_TestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "OneTimeCodesTests", dependencies: ["OneTimeCodes", "OpenSSLWrapper"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VirtualAuthenticatorTests", dependencies: ["VirtualAuthenticator", "WebAuthn", "CBOR", "OpenSSLWrapper"],
             swiftSettings: swiftSettings),

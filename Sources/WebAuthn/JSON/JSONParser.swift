@@ -49,17 +49,21 @@ extension JSONReader {
             var cursor = ContainerCursor()
             var keys: [String] = []
             var values: [JSONValue] = []
-            var keySet: Set<String>? = nil
+            var keySet: Set<[UInt8]>? = nil
             while let token = try nextMember(&cursor) {
                 let key = decodedString(token)
+                // Names are the same when their code points are (RFC 8259 §8.3), as in MemberTracker and
+                // JavaScript: not Swift's `==`, under which NFC "é" and NFD "e\u{301}" would be duplicates.
                 // Linear search for small objects; a set once an object is large enough for it to matter.
                 if var set = keySet {
                     keySet = nil
-                    guard set.insert(key).inserted else { throw error("duplicate member \"\(key)\"") }
+                    guard set.insert(Array(key.utf8)).inserted else { throw error("duplicate member \"\(key)\"") }
                     keySet = set
                 } else {
-                    guard !keys.contains(key) else { throw error("duplicate member \"\(key)\"") }
-                    if keys.count == 15 { keySet = Set(keys + [key]) }
+                    guard !keys.contains(where: { $0.utf8.elementsEqual(key.utf8) }) else {
+                        throw error("duplicate member \"\(key)\"")
+                    }
+                    if keys.count == 15 { keySet = Set((keys + [key]).map { Array($0.utf8) }) }
                 }
                 keys.append(key)
                 values.append(try readValue())
