@@ -18,7 +18,9 @@ let package = Package(
         .library(name: "CBOR", targets: ["CBOR"]),
         .library(name: "WebAuthn", targets: ["WebAuthn"]),
         .library(name: "VirtualAuthenticator", targets: ["VirtualAuthenticator"]),
+        .library(name: "FIDODevices", targets: ["FIDODevices"]),
         .library(name: "OneTimeCodes", targets: ["OneTimeCodes"]),
+        .library(name: "MFA", targets: ["MFA"]),
         .executable(name: "keybridge", targets: ["keybridge"]),
     ],
     dependencies: [],
@@ -36,16 +38,32 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite3", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CMaxMindDB", pkgConfig: "libmaxminddb",
+            providers: [.apt(["libmaxminddb-dev"])]),
 
         // MARK: - Wrappers and pure-Swift modules
         .target(name: "OpenSSLWrapper", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
         .target(name: "CBOR", swiftSettings: swiftSettings),
         .target(name: "WebAuthn", dependencies: ["CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
         .target(name: "OneTimeCodes", dependencies: ["OpenSSLWrapper"], swiftSettings: swiftSettings),
-        .target(name: "VirtualAuthenticator", dependencies: ["CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
+        .target(name: "SQLiteStorage", dependencies: ["CSQLite3"], swiftSettings: swiftSettings),
+        .target(
+            name: "MFA", dependencies: ["WebAuthn", "OneTimeCodes", "SQLiteStorage", "OpenSSLWrapper", "CMaxMindDB"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "FIDODevices", dependencies: ["CFIDO2", "CUDev", "CBOR", "OpenSSLWrapper"],
+            swiftSettings: swiftSettings + [.define("ENABLE_MOCKING", .when(configuration: .debug))]),
+        .target(
+            name: "VirtualAuthenticator", dependencies: ["FIDODevices", "CBOR", "OpenSSLWrapper"],
+            swiftSettings: swiftSettings),
 
         // MARK: - Command line
         .executableTarget(name: "keybridge", dependencies: ["WebAuthn", "CBOR"], swiftSettings: swiftSettings),
+
+        // MARK: - kill -9 durability helper for the MFA store (run by MFATests)
+        .executableTarget(
+            name: "MFAStoreStress", dependencies: ["MFA", "WebAuthn", "OneTimeCodes"], swiftSettings: swiftSettings),
 
         // MARK: - Benchmark (swift run -c release KeyBridgeBenchmarks)
         .executableTarget(
@@ -62,6 +80,16 @@ let package = Package(
         .testTarget(name: "OneTimeCodesTests", dependencies: ["OneTimeCodes", "OpenSSLWrapper"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VirtualAuthenticatorTests", dependencies: ["VirtualAuthenticator", "WebAuthn", "CBOR", "OpenSSLWrapper"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FIDODevicesTests",
+            dependencies: ["FIDODevices", "VirtualAuthenticator", "WebAuthn", "CBOR", "OpenSSLWrapper"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteStorageTests", dependencies: ["SQLiteStorage"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MFATests",
+            dependencies: ["MFA", "SQLiteStorage", "OneTimeCodes", "WebAuthn", "_TestSupport", "MFAStoreStress"],
+            exclude: ["Support/make_test_mmdb.py", "Support/haversine_reference.py"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KeyBridgeCLITests", dependencies: ["keybridge", "_TestSupport", "WebAuthn", "CBOR", "OpenSSLWrapper"],

@@ -3,41 +3,6 @@ import OpenSSLWrapper
 @_spi(ExpertsOnly) import WebAuthn
 import _TestSupport
 
-/// The relying party's side of every ceremony the benchmark runs: the challenge, the configuration and fresh
-/// single-use states.
-struct CeremonySetup: Sendable {
-    static let rpID = "example.org"
-    static let origin = "https://example.org"
-    /// How long a ceremony state lives.
-    static let stateLifetime: Int64 = 300
-
-    let challenge: [UInt8]
-    /// The root of the packed-full chain.
-    let trustAnchors: TrustAnchorStore
-
-    /// The relying-party configuration every row uses: the default one, plus the packed-full root as anchor.
-    var configuration: RelyingParty.Configuration {
-        var configuration = RelyingParty.Configuration(
-            rpID: Self.rpID, rpName: "KeyBridge benchmark", allowedOrigins: [Self.origin])
-        configuration.attestationVerifier = AttestationVerifier(trustAnchors: trustAnchors)
-        return configuration
-    }
-
-    /// A fresh single-use authentication state for the benchmark challenge, as a server makes per sign-in.
-    func authenticationState(allowing credentialID: [UInt8]) -> AuthenticationState {
-        AuthenticationState(
-            challenge: challenge, rpID: Self.rpID, allowedOrigins: [Self.origin], requireUserVerification: false,
-            allowCredentials: [credentialID], expiresAt: WebAuthnClock.system.now() + Self.stateLifetime)
-    }
-
-    /// A fresh single-use registration state for the benchmark challenge.
-    func registrationState() -> RegistrationState {
-        RegistrationState(
-            challenge: challenge, rpID: Self.rpID, allowedOrigins: [Self.origin], requireUserVerification: false,
-            userHandle: Array("user-1".utf8), expiresAt: WebAuthnClock.system.now() + Self.stateLifetime)
-    }
-}
-
 /// Everything the rows feed to the verifier, built once at start-up and checked to verify before any timing.
 struct Fixtures: Sendable {
     /// How many distinct credentials each registration row cycles through: more than the COSE key cache holds
@@ -94,17 +59,20 @@ struct Fixtures: Sendable {
         var anchors = TrustAnchorStore()
         try anchors.add(der: pki.root.derEncoded)
         let setup = CeremonySetup(challenge: Array("KeyBridge benchmark challenge 32".utf8), trustAnchors: anchors)
-        let keys = try (0..<registrationPoolSize).map { _ in try EVPPrivateKey.generate(.ec(.p256)) }
+        // Each pool has its own credentials, so one row never finds the keys of the row before in the cache.
+        func keys() throws -> [EVPPrivateKey] {
+            try (0..<registrationPoolSize).map { _ in try EVPPrivateKey.generate(.ec(.p256)) }
+        }
         return Fixtures(
             setup: setup,
             es256: try assertion("ES256", key: .es256, setup: setup),
             rs256: try assertion("RS256", key: .rs256, setup: setup),
             eddsa: try assertion("EdDSA (Ed25519)", key: .eddsa, setup: setup),
-            none: try registrationPool(.none, keys: keys, pki: pki, setup: setup),
-            packedSelf: try registrationPool(.packedSelf, keys: keys, pki: pki, setup: setup),
-            packedFull: try registrationPool(.packedFull(.sharedLeaf), keys: keys, pki: pki, setup: setup),
-            packedFullNewLeaf: try registrationPool(.packedFull(.newLeafUnderIntermediate), keys: keys, pki: pki, setup: setup),
-            packedFullLeafOnly: try registrationPool(.packedFull(.newLeafUnderRoot), keys: keys, pki: pki, setup: setup),
+            none: try registrationPool(.none, keys: try keys(), pki: pki, setup: setup),
+            packedSelf: try registrationPool(.packedSelf, keys: try keys(), pki: pki, setup: setup),
+            packedFull: try registrationPool(.packedFull(.sharedLeaf), keys: try keys(), pki: pki, setup: setup),
+            packedFullNewLeaf: try registrationPool(.packedFull(.newLeafUnderIntermediate), keys: try keys(), pki: pki, setup: setup),
+            packedFullLeafOnly: try registrationPool(.packedFull(.newLeafUnderRoot), keys: try keys(), pki: pki, setup: setup),
             coseKeys: try [("ES256", TestCredentialKey.es256), ("RS256", .rs256), ("EdDSA", .eddsa)].map { name, key in
                 guard let map = try CBORDecoder().decode(key.coseKey).mapValue else {
                     throw BenchmarkFailure("the \(name) test key's COSE_Key is not a map")
@@ -240,77 +208,5 @@ extension Fixtures.RegistrationPool {
                 "\(name): got \(record.attestationFormat ?? "?") / \(record.attestationType?.rawValue ?? "?") / "
                     + "trusted \(record.attestationTrusted ?? false)")
         }
-    }
-}
-
-/// A three-level attestation PKI for packed full attestation: root (the trust anchor), intermediate, leaf.
-///
-/// Every leaf meets WebAuthn L3 §8.2.1: version 3; subject C, O, OU "Authenticator Attestation", CN; basic
-/// constraints CA false; the AAGUID extension (1.3.6.1.4.1.45724.1.1.4, not critical) naming the test AAGUID.
-struct AttestationPKI: Sendable {
-    static let rootName = [(oid: "2.5.4.3", value: "KeyBridge Benchmark Root")]
-    static let intermediateName = [(oid: "2.5.4.3", value: "KeyBridge Benchmark Intermediate")]
-
-    let root: X509Certificate
-    let rootKey: EVPPrivateKey
-    let intermediate: X509Certificate
-    let intermediateKey: EVPPrivateKey
-    let leaf: X509Certificate
-    let leafKey: EVPPrivateKey
-    let notBefore: Int64
-    let notAfter: Int64
-
-    static func make() throws -> AttestationPKI {
-        let now = WebAuthnClock.system.now()
-        let (notBefore, notAfter) = (now - 3600, now + 365 * 86400)
-        let rootKey = try EVPPrivateKey.generate(.ec(.p256))
-        let intermediateKey = try EVPPrivateKey.generate(.ec(.p256))
-        let leafKey = try EVPPrivateKey.generate(.ec(.p256))
-
-        var root = X509CertificateBuilder(
-            subject: rootName, publicKey: rootKey.publicKey, notBefore: notBefore, notAfter: notAfter, serialNumber: [1])
-        root.addBasicConstraints(isCA: true)
-        root.addKeyUsage([.keyCertSign, .cRLSign])
-
-        var intermediate = X509CertificateBuilder(
-            subject: intermediateName, issuer: rootName, publicKey: intermediateKey.publicKey, notBefore: notBefore,
-            notAfter: notAfter, serialNumber: [2])
-        intermediate.addBasicConstraints(isCA: true, pathLength: 0)
-        intermediate.addKeyUsage([.keyCertSign, .cRLSign])
-
-        let leaf = try leafCertificate(
-            key: leafKey.publicKey, serial: [3], issuer: intermediateName, signer: intermediateKey, notBefore: notBefore,
-            notAfter: notAfter)
-        return AttestationPKI(
-            root: try root.sign(with: rootKey, scheme: .ecdsa(.sha256)), rootKey: rootKey,
-            intermediate: try intermediate.sign(with: rootKey, scheme: .ecdsa(.sha256)), intermediateKey: intermediateKey,
-            leaf: leaf, leafKey: leafKey, notBefore: notBefore, notAfter: notAfter)
-    }
-
-    /// A new attestation certificate and key, issued by the intermediate or directly by the root.
-    func newLeaf(underRoot: Bool) throws -> (certificate: X509Certificate, key: EVPPrivateKey) {
-        let key = try EVPPrivateKey.generate(.ec(.p256))
-        let certificate = try Self.leafCertificate(
-            key: key.publicKey, serial: SecureRandom.bytes(8), issuer: underRoot ? Self.rootName : Self.intermediateName,
-            signer: underRoot ? rootKey : intermediateKey, notBefore: notBefore, notAfter: notAfter)
-        return (certificate, key)
-    }
-
-    /// An attestation certificate that meets WebAuthn L3 §8.2.1.
-    private static func leafCertificate(
-        key: EVPKey, serial: [UInt8], issuer: [(oid: String, value: String)], signer: EVPPrivateKey, notBefore: Int64,
-        notAfter: Int64
-    ) throws -> X509Certificate {
-        var leaf = X509CertificateBuilder(
-            subject: [
-                ("2.5.4.6", "AA"), ("2.5.4.10", "KeyBridge Benchmark"), ("2.5.4.11", "Authenticator Attestation"),
-                ("2.5.4.3", "KeyBridge Benchmark Attestation"),
-            ],
-            issuer: issuer, publicKey: key, notBefore: notBefore, notAfter: notAfter, serialNumber: serial)
-        leaf.addBasicConstraints(isCA: false)
-        // The AAGUID extension's value is an OCTET STRING holding the 16 AAGUID bytes (TestAuthenticator: 0xAA...).
-        leaf.addExtension(
-            oid: "1.3.6.1.4.1.45724.1.1.4", critical: false, value: [0x04, 0x10] + [UInt8](repeating: 0xAA, count: 16))
-        return try leaf.sign(with: signer, scheme: .ecdsa(.sha256))
     }
 }
