@@ -59,7 +59,9 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: - Command line
-        .executableTarget(name: "keybridge", dependencies: ["WebAuthn", "CBOR"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "keybridge", dependencies: ["WebAuthn", "CBOR", "FIDODevices", "VirtualAuthenticator"],
+            swiftSettings: swiftSettings),
 
         // MARK: - kill -9 durability helper for the MFA store (run by MFATests)
         .executableTarget(

@@ -19,8 +19,8 @@ public final class HIDRawTransport: FIDOTransport {
     /// What to do when a FIDO hidraw node cannot be opened for lack of permission.
     public static let permissionFix =
         "install KeyBridge's udev rules (`keybridge udev-rules | sudo tee /etc/udev/rules.d/70-keybridge-fido.rules`, "
-        + "then `sudo udevadm control --reload && sudo udevadm trigger`) and replug the key, or run as a member "
-        + "of the group the rules name"
+        + "then `sudo udevadm control --reload-rules && sudo udevadm trigger`) and replug the key; services and "
+        + "CI runners need membership of the `plugdev` group the rules name"
 
     /// A transport for the node at `path`; nothing is opened yet.
     ///

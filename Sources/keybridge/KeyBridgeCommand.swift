@@ -7,7 +7,10 @@ struct KeyBridgeCommand: Command {
         commandName: "keybridge",
         abstract: "Hardware security keys, WebAuthn verification and MFA, from the command line.",
         usage: "keybridge <subcommand> [options]",
-        subcommands: [VerifyCommand.self, VersionCommand.self])
+        subcommands: [
+            VerifyCommand.self, DevicesCommand.self, InfoCommand.self, RegisterCommand.self, AuthenticateCommand.self,
+            PINCommand.self, ResetCommand.self, CredentialsCommand.self, UdevRulesCommand.self, VersionCommand.self,
+        ])
 
     init(arguments: ParsedArguments) throws(ValidationError) {}
 
