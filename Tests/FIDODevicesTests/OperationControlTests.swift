@@ -6,7 +6,7 @@ import VirtualAuthenticator
 
 /// The io layer's additions to libfido2: the touch prompt, the timeout, Task cancellation through
 /// fido_dev_cancel, and a key unplugged mid-operation.
-@Suite struct OperationControlTests {
+@Suite(.serialized) struct OperationControlTests {
     @Test("The touch prompt fires exactly once per operation that waits for user presence")
     func promptOncePerOperation() async throws {
         let prompts = CallCounter()

@@ -61,7 +61,7 @@ final class CallCounter: Sendable {
     }
 
     /// Polls until the count reaches `target` or `timeout` passes.
-    func wait(for target: Int, timeout: Duration = .seconds(10)) async -> Bool {
+    func wait(for target: Int, timeout: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if value >= target { return true }
