@@ -60,7 +60,8 @@ let package = Package(
 
         // MARK: - Command line
         .executableTarget(
-            name: "keybridge", dependencies: ["WebAuthn", "CBOR", "FIDODevices", "VirtualAuthenticator"],
+            name: "keybridge",
+            dependencies: ["WebAuthn", "CBOR", "FIDODevices", "VirtualAuthenticator", "OneTimeCodes", "MFA"],
             swiftSettings: swiftSettings),
 
         // MARK: - kill -9 durability helper for the MFA store (run by MFATests)
@@ -94,7 +95,8 @@ let package = Package(
             exclude: ["Support/make_test_mmdb.py", "Support/haversine_reference.py"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "KeyBridgeCLITests", dependencies: ["keybridge", "_TestSupport", "WebAuthn", "CBOR", "OpenSSLWrapper"],
+            name: "KeyBridgeCLITests",
+            dependencies: ["keybridge", "_TestSupport", "WebAuthn", "CBOR", "OpenSSLWrapper", "FIDODevices"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -61,6 +61,39 @@ public final class DevicePIN: @unchecked Sendable {
         try body(UnsafePointer(storage))
     }
 
+    /// Whether `other` holds the same PIN, compared in constant time: the time taken depends on the
+    /// longer length only, never on where the PINs differ.
+    ///
+    /// - Parameter other: The PIN to compare with, for example the confirmation typed a second time.
+    /// - Returns: True when both hold the same bytes.
+    public func matches(_ other: DevicePIN) -> Bool {
+        let length = max(byteCount, other.byteCount)
+        var difference: UInt8 = byteCount == other.byteCount ? 0 : 1
+        for index in 0..<length {
+            let a = index < byteCount ? UInt8(bitPattern: storage[index]) : 0
+            let b = index < other.byteCount ? UInt8(bitPattern: other.storage[index]) : 0
+            difference |= a ^ b
+        }
+        return difference == 0
+    }
+
+    /// Reads a new PIN from the terminal twice, without echo, and returns it when both entries match.
+    ///
+    /// - Parameters:
+    ///   - prompt: The first prompt, for example `"New PIN: "`.
+    ///   - confirmationPrompt: The second prompt, for example `"Confirm the new PIN: "`.
+    /// - Returns: The PIN.
+    /// - Throws: ``FIDOError/Code/pinConfirmationMismatch`` when the entries differ, or the errors of
+    ///   ``readFromTerminal(prompt:)``.
+    public static func readNewFromTerminal(prompt: String, confirmationPrompt: String) throws(FIDOError) -> DevicePIN {
+        let first = try readFromTerminal(prompt: prompt)
+        let second = try readFromTerminal(prompt: confirmationPrompt)
+        guard first.matches(second) else {
+            throw FIDOError(.pinConfirmationMismatch, "the two entries of the new PIN differ; nothing was changed")
+        }
+        return first
+    }
+
     // MARK: - Reading
 
     /// Reads a PIN from the controlling terminal (`/dev/tty`) with echo turned off, after writing `prompt`
@@ -84,14 +117,16 @@ public final class DevicePIN: @unchecked Sendable {
         var silent = saved
         silent.c_lflag &= ~tcflag_t(ECHO)
         silent.c_lflag |= tcflag_t(ICANON)
-        _ = Array(prompt.utf8).withUnsafeBytes { Glibc.write(terminal, $0.baseAddress, $0.count) }
+        // Echo goes off (and typeahead is discarded) before the prompt appears, so that nothing typed after the
+        // prompt is ever thrown away or echoed.
         guard tcsetattr(terminal, TCSAFLUSH, &silent) == 0 else {
             throw FIDOError(.ioFailed, "cannot turn off the terminal's echo (\(Errno.text(errno)))")
         }
         defer {
-            _ = tcsetattr(terminal, TCSAFLUSH, &saved)
+            _ = tcsetattr(terminal, TCSADRAIN, &saved)
             _ = Glibc.write(terminal, "\n", 1)
         }
+        _ = Array(prompt.utf8).withUnsafeBytes { Glibc.write(terminal, $0.baseAddress, $0.count) }
         return try read(fileDescriptor: terminal)
     }
 

@@ -16,6 +16,7 @@ public struct FIDOError: Error, Hashable, Sendable, CustomStringConvertible {
             case pinNotSet = "pin-not-set"
             case pinRequired = "pin-required"
             case pinPolicyViolation = "pin-policy-violation"
+            case pinConfirmationMismatch = "pin-confirmation-mismatch"
             case userVerificationBlocked = "uv-blocked"
             case userVerificationInvalid = "uv-invalid"
             case credentialExcluded = "credential-excluded"
@@ -51,6 +52,16 @@ public struct FIDOError: Error, Hashable, Sendable, CustomStringConvertible {
             case noDevice = "no-device"
             case ioFailed = "io-failed"
             case allocationFailed = "allocation-failed"
+            // Recorded CTAP exchanges (Recording/): reading a recording file and replaying it.
+            case recordingInvalid = "recording-invalid"
+            case recordingTooLarge = "recording-too-large"
+            case recordingUnsupportedFormat = "recording-unsupported-format"
+            case replayRequestMismatch = "replay-request-mismatch"
+            case replayIncomplete = "replay-incomplete"
+            case replayOutputMismatch = "replay-output-mismatch"
+            case replayCounterNotIncreasing = "replay-counter-not-increasing"
+            case replayUnknownCredential = "replay-unknown-credential"
+            case replayVerificationFailed = "replay-verification-failed"
         }
 
         private let backing: Backing
@@ -78,6 +89,8 @@ public struct FIDOError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let pinRequired = Code(.pinRequired)
         /// The new PIN breaks the key's PIN policy, for example it is too short (CTAP2_ERR_PIN_POLICY_VIOLATION).
         public static let pinPolicyViolation = Code(.pinPolicyViolation)
+        /// The new PIN and its confirmation, typed twice at the terminal, differ; nothing was sent to the key.
+        public static let pinConfirmationMismatch = Code(.pinConfirmationMismatch)
         /// Built-in user verification is blocked (CTAP2_ERR_UV_BLOCKED).
         public static let userVerificationBlocked = Code(.userVerificationBlocked)
         /// Built-in user verification failed (CTAP2_ERR_UV_INVALID).
@@ -146,6 +159,26 @@ public struct FIDOError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let ioFailed = Code(.ioFailed)
         /// libfido2 could not allocate an object.
         public static let allocationFailed = Code(.allocationFailed)
+        /// A recording file is not a valid recording: not JSON, a member missing or of the wrong type, bad hex
+        /// or base64url, or inputs that contradict each other. The reason names the member.
+        public static let recordingInvalid = Code(.recordingInvalid)
+        /// A recording file (or one of its lists) is larger than the reader accepts.
+        public static let recordingTooLarge = Code(.recordingTooLarge)
+        /// A recording file names a format this version cannot read.
+        public static let recordingUnsupportedFormat = Code(.recordingUnsupportedFormat)
+        /// During a replay, libfido2 sent a request that differs from the recorded one, or sent or waited where
+        /// the recording has the other direction; the reason names the step and frame index.
+        public static let replayRequestMismatch = Code(.replayRequestMismatch)
+        /// A replayed step finished with recorded frames left over.
+        public static let replayIncomplete = Code(.replayIncomplete)
+        /// A replayed step produced another response (or another error) than the recording expects.
+        public static let replayOutputMismatch = Code(.replayOutputMismatch)
+        /// A replayed assertion's signature counter did not increase over the credential's previous one.
+        public static let replayCounterNotIncreasing = Code(.replayCounterNotIncreasing)
+        /// A replayed assertion names a credential that no earlier step of the recording registered.
+        public static let replayUnknownCredential = Code(.replayUnknownCredential)
+        /// A relying-party verifier plugged into the replay rejected a replayed response.
+        public static let replayVerificationFailed = Code(.replayVerificationFailed)
     }
 
     /// What went wrong.

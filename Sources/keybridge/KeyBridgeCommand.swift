@@ -9,7 +9,8 @@ struct KeyBridgeCommand: Command {
         usage: "keybridge <subcommand> [options]",
         subcommands: [
             VerifyCommand.self, DevicesCommand.self, InfoCommand.self, RegisterCommand.self, AuthenticateCommand.self,
-            PINCommand.self, ResetCommand.self, CredentialsCommand.self, UdevRulesCommand.self, VersionCommand.self,
+            PINCommand.self, ResetCommand.self, CredentialsCommand.self, UdevRulesCommand.self, DemoCommand.self,
+            AttestationRootCommand.self, TOTPCommand.self, VersionCommand.self,
         ])
 
     init(arguments: ParsedArguments) throws(ValidationError) {}

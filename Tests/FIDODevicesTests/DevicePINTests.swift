@@ -53,4 +53,17 @@ import Testing
         let pin = try DevicePIN(utf8: Array(repeating: UInt8(ascii: "7"), count: 63))
         #expect(pin.byteCount == 63)
     }
+
+    @Test(
+        "matches is true only for the same bytes: a last-byte difference, a prefix and a longer PIN all differ",
+        arguments: [
+            ("123456", "123456", true), ("123456", "123457", false), ("1234", "12345", false),
+            ("12345", "1234", false), ("pïn5", "pin5", false), ("abcd", "abcd", true),
+        ])
+    func matches(first: String, second: String, same: Bool) throws {
+        let a = try DevicePIN(utf8: Array(first.utf8))
+        let b = try DevicePIN(utf8: Array(second.utf8))
+        #expect(a.matches(b) == same)
+        #expect(b.matches(a) == same)
+    }
 }

@@ -50,7 +50,7 @@ import Testing
             graph[name] = target["target_dependencies"] as? [String] ?? []
         }
         #expect(graph["WebAuthn"] != nil)
-        for server in ["WebAuthn", "CBOR", "OpenSSLWrapper"] {
+        for server in ["WebAuthn", "CBOR", "OpenSSLWrapper", "OneTimeCodes", "MFA"] {
             let reached = Self.closure(of: server, in: graph)
             #expect(!reached.contains("CFIDO2"), "\(server) must not reach libfido2")
             #expect(!reached.contains("CUDev"), "\(server) must not reach libudev")

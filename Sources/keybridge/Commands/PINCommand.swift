@@ -26,17 +26,12 @@ struct PINSetCommand: Command {
         discussion: "With --pin-stdin, stdin's first line is the new PIN.",
         options: [PINInput.stdinSpec] + DeviceOptions.specs)
 
-    let device: DeviceOptions
-    let pinFromStandardInput: Bool
+    let options: PINCommandOptions
 
-    init(arguments: ParsedArguments) throws(ValidationError) {
-        try DeviceCommandSupport.rejectPositionals(arguments)
-        device = try DeviceOptions(arguments)
-        pinFromStandardInput = arguments.flag("pin-stdin")
-    }
+    init(arguments: ParsedArguments) throws(ValidationError) { options = try PINCommandOptions(arguments) }
 
     func run() async throws -> ExitCode {
-        let (device, fromStdin) = (device, pinFromStandardInput)
+        let (device, fromStdin) = (options.device, options.pinFromStandardInput)
         return try await Interruptible.run {
             let key = try await device.open()
             let pin = try PINInput.readNew(fromStandardInput: fromStdin)
@@ -56,17 +51,12 @@ struct PINChangeCommand: Command {
         discussion: "With --pin-stdin, stdin's first line is the current PIN and its second line the new one.",
         options: [PINInput.stdinSpec] + DeviceOptions.specs)
 
-    let device: DeviceOptions
-    let pinFromStandardInput: Bool
+    let options: PINCommandOptions
 
-    init(arguments: ParsedArguments) throws(ValidationError) {
-        try DeviceCommandSupport.rejectPositionals(arguments)
-        device = try DeviceOptions(arguments)
-        pinFromStandardInput = arguments.flag("pin-stdin")
-    }
+    init(arguments: ParsedArguments) throws(ValidationError) { options = try PINCommandOptions(arguments) }
 
     func run() async throws -> ExitCode {
-        let (device, fromStdin) = (device, pinFromStandardInput)
+        let (device, fromStdin) = (options.device, options.pinFromStandardInput)
         return try await Interruptible.run {
             let key = try await device.open()
             let current = try PINInput.read(fromStandardInput: fromStdin, prompt: "Current PIN: ")
@@ -106,9 +96,23 @@ struct PINRetriesCommand: Command {
     }
 }
 
+/// The options `pin set` and `pin change` share: the key, and where the PINs come from.
+struct PINCommandOptions: Sendable {
+    let device: DeviceOptions
+    let pinFromStandardInput: Bool
+
+    init(_ arguments: ParsedArguments) throws(ValidationError) {
+        try DeviceCommandSupport.rejectPositionals(arguments)
+        device = try DeviceOptions(arguments)
+        pinFromStandardInput = arguments.flag("pin-stdin")
+    }
+}
+
 extension PINInput {
-    /// A new PIN: the next stdin line, or asked on the terminal.
+    /// A new PIN: the next stdin line, or asked twice on the terminal (a typo there would lock the user out,
+    /// since nothing is echoed), refused when the two entries differ.
     static func readNew(fromStandardInput: Bool) throws(FIDOError) -> DevicePIN {
-        try read(fromStandardInput: fromStandardInput, prompt: "New PIN: ")
+        if fromStandardInput { return try DevicePIN.read(fileDescriptor: 0) }
+        return try DevicePIN.readNewFromTerminal(prompt: "New PIN: ", confirmationPrompt: "Confirm the new PIN: ")
     }
 }
