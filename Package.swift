@@ -70,7 +70,11 @@ let package = Package(
 
         // MARK: - Benchmark (swift run -c release KeyBridgeBenchmarks)
         .executableTarget(
-            name: "KeyBridgeBenchmarks", dependencies: ["WebAuthn", "OpenSSLWrapper", "CBOR", "_TestSupport"],
+            name: "KeyBridgeBenchmarks",
+            dependencies: [
+                "WebAuthn", "OpenSSLWrapper", "CBOR", "_TestSupport", "FIDODevices", "VirtualAuthenticator",
+                "OneTimeCodes", "MFA", "SQLiteStorage",
+            ],
             swiftSettings: swiftSettings),
 
         // MARK: - Test support and tests

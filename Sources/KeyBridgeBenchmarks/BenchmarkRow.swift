@@ -6,6 +6,9 @@ struct BenchmarkRow {
         case reference
         /// A full verification; its rate is compared with the raw rate, against `target` when the issue sets one.
         case verification(target: Double?)
+        /// A rate compared with the one-thread rate of the row named `reference` (another section's yardstick,
+        /// measured in the same run), against `target` when set; `absoluteTarget` is a rate the issue sets.
+        case versus(reference: String, target: Double?, absoluteTarget: Double?)
         /// A part of the work, shown as its cost per call and as a share of one raw verification.
         case cost
         /// Decoding throughput over an input of `bytes` bytes holding `items` CBOR data items.

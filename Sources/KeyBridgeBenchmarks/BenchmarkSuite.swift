@@ -142,6 +142,38 @@ enum BenchmarkSuite {
         return rows
     }
 
+    /// Issue 4's TOTP rows, beside libcrypto's raw HMAC-SHA-1.
+    static func oneTimeCodeRows() -> [BenchmarkRow] {
+        let section = OneTimeCodeBenchmark.section
+        let reference = OneTimeCodeBenchmark.referenceName
+        return [
+            BenchmarkRow(section, reference, kind: .reference) { try OneTimeCodeBenchmark.referenceRate($0) },
+            BenchmarkRow(
+                section, OneTimeCodeBenchmark.wrongCodeName,
+                kind: .versus(reference: reference, target: nil, absoluteTarget: OneTimeCodeBenchmark.target)
+            ) { try OneTimeCodeBenchmark.wrongCodeRate($0) },
+            BenchmarkRow(
+                section, "TOTP verify, current code", kind: .versus(reference: reference, target: nil, absoluteTarget: nil)
+            ) { try OneTimeCodeBenchmark.rightCodeRate($0) },
+        ]
+    }
+
+    /// Issue 3's device rows, beside the raw cryptography one round trip needs.
+    static func deviceRows() -> [BenchmarkRow] {
+        let section = DeviceBenchmark.section
+        let reference = DeviceBenchmark.referenceName
+        let versus = BenchmarkRow.Kind.versus(reference: reference, target: nil, absoluteTarget: nil)
+        return [
+            BenchmarkRow(section, reference, kind: .reference) { try DeviceBenchmark.rawCryptoRoundTripsPerSecond($0) },
+            BenchmarkRow(section, "register + authenticate round trip (makeCredential, getAssertion)", kind: versus) {
+                try DeviceBenchmark.roundTripsPerSecond($0, verify: false)
+            },
+            BenchmarkRow(section, "round trip, both responses verified by the relying party", kind: versus) {
+                try DeviceBenchmark.roundTripsPerSecond($0, verify: true)
+            },
+        ]
+    }
+
     // MARK: - Operations
 
     /// One sign-in as a server runs it: parse the request body, make the state, verify against the stored record.

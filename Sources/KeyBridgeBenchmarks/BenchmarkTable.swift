@@ -17,7 +17,7 @@ struct BenchmarkTable {
     }
 
     func render() -> String {
-        var lines: [[String]] = [["Benchmark", "Threads", "Rate", "µs/op", "vs raw verify", "Target", "Notes"]]
+        var lines: [[String]] = [["Benchmark", "Threads", "Rate", "µs/op", "vs reference", "Target", "Notes"]]
         var sectionStarts: [Int: String] = [:]
         var lastSection = ""
         for (row, rate) in zip(rows, rates) {
@@ -59,6 +59,15 @@ struct BenchmarkTable {
                 if let goal {
                     target = "≥ \(Self.fixed(goal, 2)): " + (ratio >= goal ? "pass" : "miss")
                 }
+            }
+        case .versus(let reference, let goal, let absoluteGoal):
+            if let base = self.rate(named: reference, threads: 1) {
+                let ratio = rate / base
+                versusRaw = Self.fixed(ratio, 3)
+                if let goal { target = "≥ \(Self.fixed(goal, 2)): " + (ratio >= goal ? "pass" : "miss") }
+            }
+            if let absoluteGoal {
+                target = "≥ \(Self.grouped(absoluteGoal))/s: " + (rate >= absoluteGoal ? "pass" : "miss")
             }
         case .cost:
             if let raw = referenceRate(threads: 1) {
