@@ -22,6 +22,7 @@ let fuzzTargets: [(name: String, products: [String])] = [
     ("FuzzCOSEKey", ["WebAuthn", "CBOR"]),
     ("FuzzRegistrationResponseJSON", ["WebAuthn"]),
     ("FuzzAuthenticationResponseJSON", ["WebAuthn"]),
+    ("FuzzCTAPRecording", ["FIDODevices"]),
 ]
 
 /// SwiftPM names a path dependency after its folder, so the root package's identity is this folder's parent's

@@ -14,6 +14,22 @@ public struct MFAError: Error, Hashable, Sendable, CustomStringConvertible {
             case corruptRecord = "corrupt-record"
             case transactionEnded = "transaction-ended"
             case storageFailure = "storage-failure"
+            case codeNotValid = "code-not-valid"
+            case codeExpired = "code-expired"
+            case tooManyAttempts = "too-many-attempts"
+            case throttled = "throttled"
+            case locked = "locked"
+            case invalidPhoneNumber = "invalid-phone-number"
+            case unsupportedCountry = "unsupported-country"
+            case resendCooldown = "resend-cooldown"
+            case dailyLimitReached = "daily-limit-reached"
+            case lastMethod = "last-method"
+            case enrollmentRequired = "enrollment-required"
+            case deliveryFailed = "delivery-failed"
+            case securityKeyRejected = "security-key-rejected"
+            case signCountConflict = "sign-count-conflict"
+            case invalidKey = "invalid-key"
+            case internalError = "internal-error"
         }
 
         private let backing: Backing
@@ -44,7 +60,45 @@ public struct MFAError: Error, Hashable, Sendable, CustomStringConvertible {
         /// The storage backend failed: the database is busy past its timeout, the disk is full, an I/O
         /// error, a schema newer than this program. Nothing was written.
         public static let storageFailure = Code(.storageFailure)
+        /// A wrong second-factor code: it matches nothing, was used already, or was replaced by a newer SMS
+        /// code. Its ``MFAError/userMessage`` is ``MFAError/wrongCodeMessage``.
+        public static let codeNotValid = Code(.codeNotValid)
+        /// An SMS code entered after its expiry (5 minutes by default); send a new one.
+        public static let codeExpired = Code(.codeExpired)
+        /// An SMS code that used up its attempts (5 by default); send a new one.
+        public static let tooManyAttempts = Code(.tooManyAttempts)
+        /// Too many consecutive second-factor failures: wait ``MFAError/retryAfter`` seconds.
+        public static let throttled = Code(.throttled)
+        /// Hard lock after too many consecutive failures (100 by default): only a recovery code or an
+        /// administrator lifts it.
+        public static let locked = Code(.locked)
+        /// A phone number that is not E.164 (`+`, then 8 to 15 digits).
+        public static let invalidPhoneNumber = Code(.invalidPhoneNumber)
+        /// A valid phone number in a country where SMS codes are not offered; use an authenticator app.
+        public static let unsupportedCountry = Code(.unsupportedCountry)
+        /// Another SMS code was asked for before the resend cooldown passed: wait ``MFAError/retryAfter``.
+        public static let resendCooldown = Code(.resendCooldown)
+        /// The number has had its daily allowance of SMS codes: wait ``MFAError/retryAfter``.
+        public static let dailyLimitReached = Code(.dailyLimitReached)
+        /// Removing this method would leave no active method while MFA is required for the account.
+        public static let lastMethod = Code(.lastMethod)
+        /// The account has no active MFA method but needs one: enroll first.
+        public static let enrollmentRequired = Code(.enrollmentRequired)
+        /// An SMS code or a notification could not be handed to its channel; see the reason.
+        public static let deliveryFailed = Code(.deliveryFailed)
+        /// A security-key registration or assertion failed verification; the reason names the WebAuthn check.
+        public static let securityKeyRejected = Code(.securityKeyRejected)
+        /// Another sign-in with the same security key stored its signature counter first: this assertion is
+        /// refused (a replayed or cloned key looks like this).
+        public static let signCountConflict = Code(.signCountConflict)
+        /// A server key or key file that cannot be used: wrong length, unreadable, or open to other users.
+        public static let invalidKey = Code(.invalidKey)
+        /// A failure inside the crypto backend that is not the input's fault.
+        public static let internalError = Code(.internalError)
     }
+
+    /// What a user who entered a wrong code is shown, exactly as the help-center articles word it.
+    public static let wrongCodeMessage = "Code is not valid. Try again, or view troubleshooting tips"
 
     /// The stable code.
     public let code: Code
@@ -54,19 +108,71 @@ public struct MFAError: Error, Hashable, Sendable, CustomStringConvertible {
     public let file: String
     /// Where it was raised.
     public let line: Int
+    /// For ``Code/throttled``, ``Code/resendCooldown`` and ``Code/dailyLimitReached``: seconds until a retry
+    /// can succeed.
+    public let retryAfter: Int64?
+    /// For ``Code/codeNotValid`` when the registry sent a fresh SMS code after the wrong entry (see
+    /// ``MFAMethodRegistry/Configuration/sendsFreshSMSCodeAfterWrongEntry``): the new challenge to enter
+    /// the code against.
+    public let freshSMSChallengeID: String?
 
     /// An error with `code` and `reason`.
     ///
     /// - Parameters:
     ///   - code: The stable code.
     ///   - reason: Why, for logs.
+    ///   - retryAfter: Seconds until a retry can succeed, where that is known.
+    ///   - freshSMSChallengeID: The challenge of a fresh SMS code sent after a wrong entry.
     ///   - file: The source file; the caller's by default.
     ///   - line: The source line; the caller's by default.
-    public init(_ code: Code, _ reason: String, file: String = #fileID, line: Int = #line) {
+    public init(
+        _ code: Code, _ reason: String, retryAfter: Int64? = nil, freshSMSChallengeID: String? = nil,
+        file: String = #fileID, line: Int = #line
+    ) {
         self.code = code
         self.reason = reason
+        self.retryAfter = retryAfter
+        self.freshSMSChallengeID = freshSMSChallengeID
         self.file = file
         self.line = line
+    }
+
+    /// The text to show an end user; never names internals.
+    ///
+    /// Every wrong, reused or replaced code gets ``wrongCodeMessage``, so the message tells an attacker
+    /// nothing about which check failed.
+    public var userMessage: String {
+        switch code {
+        case .codeNotValid:
+            return Self.wrongCodeMessage
+        case .codeExpired:
+            return "This code has expired. Request a new code."
+        case .tooManyAttempts:
+            return "Too many wrong codes. Request a new code."
+        case .throttled:
+            return "Too many failed attempts. Try again in \(retryAfter ?? 30) seconds."
+        case .locked:
+            return "Too many failed attempts. Use a recovery code or contact support."
+        case .invalidPhoneNumber:
+            return "Enter the phone number in international format, starting with + and the country code."
+        case .unsupportedCountry:
+            return "Text message codes are not available for phone numbers in this country. "
+                + "Use an authenticator app instead."
+        case .resendCooldown:
+            return "Wait \(retryAfter ?? 60) seconds before requesting another code."
+        case .dailyLimitReached:
+            return "Too many codes were sent to this number today. Try again tomorrow, or use another method."
+        case .lastMethod:
+            return "You can't remove your only two-step verification method. Add another method first."
+        case .enrollmentRequired:
+            return "Set up two-step verification to continue."
+        case .deliveryFailed:
+            return "We couldn't send the code. Try again, or use another method."
+        case .securityKeyRejected, .signCountConflict:
+            return "Your security key could not be verified. Try again, or view troubleshooting tips"
+        default:
+            return "Something went wrong. Try again, or view troubleshooting tips"
+        }
     }
 
     /// `code: reason`.

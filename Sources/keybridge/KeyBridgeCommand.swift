@@ -10,7 +10,7 @@ struct KeyBridgeCommand: Command {
         subcommands: [
             VerifyCommand.self, DevicesCommand.self, InfoCommand.self, RegisterCommand.self, AuthenticateCommand.self,
             PINCommand.self, ResetCommand.self, CredentialsCommand.self, UdevRulesCommand.self, DemoCommand.self,
-            AttestationRootCommand.self, TOTPCommand.self, VersionCommand.self,
+            AttestationRootCommand.self, TOTPCommand.self, MFACommand.self, RecordCommand.self, ReplayCommand.self, VersionCommand.self,
         ])
 
     init(arguments: ParsedArguments) throws(ValidationError) {}
@@ -30,13 +30,30 @@ struct KeyBridgeCommand: Command {
         var command: any Command.Type = KeyBridgeCommand.self
         var rest = words[...]
         var path = ["keybridge"]
-        while let next = rest.first,
-            let sub = command.configuration.subcommands.first(where: { $0.configuration.commandName == next })
-        {
+        // Options a command group declares may come before its subcommand (`keybridge mfa --db FILE methods
+        // alice`); they are carried over to the subcommand, which declares them too.
+        var carried: [String] = []
+        while true {
+            while let word = rest.first, word.hasPrefix("--"), !command.configuration.subcommands.isEmpty,
+                let spec = command.configuration.options.first(where: {
+                    word == "--\($0.name)" || word.hasPrefix("--\($0.name)=")
+                })
+            {
+                carried.append(word)
+                rest = rest.dropFirst()
+                if spec.kind != .flag, !word.contains("="), let value = rest.first {
+                    carried.append(value)
+                    rest = rest.dropFirst()
+                }
+            }
+            guard let next = rest.first,
+                let sub = command.configuration.subcommands.first(where: { $0.configuration.commandName == next })
+            else { break }
             command = sub
             path.append(next)
             rest = rest.dropFirst()
         }
+        rest = carried[...] + rest
         if rest.contains("--help") || rest.first == "help" {
             Output.standardOutput(command.helpText)
             return .success

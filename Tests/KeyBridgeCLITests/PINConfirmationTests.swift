@@ -13,7 +13,7 @@ import Testing
         pid, fd = pty.fork()
         if pid == 0:
             os.execv(binary, [binary] + args)
-        shown, pending = b"", list(answers)
+        shown, pending, answered = b"", list(answers), 0
         deadline = time.monotonic() + 120  # a hang guard only: the command takes well under a second
         while True:
             ready, _, _ = select.select([fd], [], [], max(0, deadline - time.monotonic()))
@@ -28,8 +28,10 @@ import Testing
             if not chunk:
                 break
             shown += chunk
-            if pending and shown.rstrip(b"\\r\\n").endswith(b": "):
+            # Answer each prompt once: only output that arrived since the last answer counts.
+            if pending and shown[answered:].endswith(b": "):
                 os.write(fd, (pending.pop(0) + "\\n").encode())
+                answered = len(shown)
         _, status = os.waitpid(pid, 0)
         print(json.dumps({"status": os.waitstatus_to_exitcode(status), "shown": shown.decode("utf-8", "replace")}))
         """

@@ -1,4 +1,5 @@
 import FIDODevices
+import Synchronization
 @_spi(ExpertsOnly) import WebAuthn
 
 /// Options `register` and `authenticate` share: the relying party, origin and challenge.
@@ -59,18 +60,36 @@ struct ClientOptions: Sendable {
 
     /// Runs `operation` with the PIN from stdin when `--pin-stdin` was given; otherwise without a PIN, and
     /// again with a PIN from the terminal when the key says it needs one.
+    ///
+    /// - Parameters:
+    ///   - log: Told how the PIN was supplied (for `keybridge record`, which never stores the PIN itself).
+    ///   - operation: The key operation.
     func withPIN<T: Sendable>(
-        _ operation: @Sendable (DevicePIN?) async throws(FIDOError) -> T
+        reportingTo log: PINUseLog? = nil, _ operation: @Sendable (DevicePIN?) async throws(FIDOError) -> T
     ) async throws(FIDOError) -> T {
         if pinFromStandardInput {
+            log?.set(.given)
             return try await operation(try DevicePIN.read(fileDescriptor: 0))
         }
         do {
+            log?.set(.none)
             return try await operation(nil)
         } catch where error.code == .pinRequired {
+            log?.set(.afterPINRequired)
             let pin = try DevicePIN.readFromTerminal(prompt: "Security key PIN: ")
             return try await operation(pin)
         }
+    }
+}
+
+/// How a ceremony command supplied the PIN, for `keybridge record`: whether, never what.
+final class PINUseLog: Sendable {
+    private let use = Mutex(CTAPRecording.PINUse.none)
+
+    var value: CTAPRecording.PINUse { use.withLock { $0 } }
+
+    func set(_ value: CTAPRecording.PINUse) {
+        use.withLock { $0 = value }
     }
 }
 
@@ -80,7 +99,7 @@ struct RegisterCommand: Command {
         commandName: "register",
         abstract: "Register a credential on a security key; print the RegistrationResponseJSON.",
         usage: """
-            keybridge register --rp-id RPID --user NAME [--origin ORIGIN] [--challenge B64URL]
+            keybridge register --rp-id RPID --user NAME [--user-id B64URL] [--origin ORIGIN] [--challenge B64URL]
                 [--algorithm es256|eddsa|rs256] [--resident-key] [--pin-stdin] [--exclude CREDID ...] [--hmac-secret]
                 [--cred-protect 1|2|3] [--device PATH | --virtual STATEFILE] [--wait] [--timeout SECONDS]
             """,
@@ -90,6 +109,7 @@ struct RegisterCommand: Command {
             """,
         options: ClientOptions.specs + [
             .single("user", "NAME", required: true, help: "The user name (user.name and user.displayName)."),
+            .single("user-id", "B64URL", help: "The user handle, base64url, 1 to 64 bytes (default: 16 random bytes)."),
             .single("algorithm", "ALG", help: "es256 (default), eddsa or rs256."),
             .flag("resident-key", help: "Make a discoverable (resident) credential."),
             .repeated("exclude", "CREDID", help: "A credential ID (base64url) the key must not already hold."),
@@ -107,9 +127,19 @@ struct RegisterCommand: Command {
         device = try DeviceOptions(arguments)
         let user = try arguments.required("user")
         guard !user.isEmpty else { throw ValidationError("--user must not be empty") }
+        var userID = DeviceCommandSupport.randomBytes(16)
+        if let text = arguments.value("user-id") {
+            do {
+                userID = try Base64URL.decode(text)
+            } catch {
+                throw ValidationError("--user-id is not base64url: \(error.reason)")
+            }
+            guard (1...64).contains(userID.count) else {
+                throw ValidationError("--user-id must be 1 to 64 bytes, got \(userID.count)")
+            }
+        }
         var request = RegistrationRequest(
-            rpID: client.rpID, userID: DeviceCommandSupport.randomBytes(16), userName: user,
-            challenge: client.challenge)
+            rpID: client.rpID, userID: userID, userName: user, challenge: client.challenge)
         request.origin = client.origin
         if let name = arguments.value("algorithm") {
             guard let algorithm = CredentialAlgorithm(name: name) else {
@@ -130,18 +160,33 @@ struct RegisterCommand: Command {
     }
 
     func run() async throws -> ExitCode {
-        let (client, device, request) = (self.client, self.device, self.request)
+        let command = self
         return try await Interruptible.run {
-            let key = try await device.open()
-            if !client.challengeGiven { client.announceChallenge() }
-            Output.standardError("Registering \(request.userName) with \(request.rpID) (origin \(request.origin))…\n")
-            let result = try await client.withPIN { (pin) throws(FIDOError) in
-                try await key.makeCredential(request, pin: pin)
-            }
-            DeviceCommandSupport.printJSON(result.jsonBytes())
-            Output.standardError("Registered credential \(Base64URL.encode(result.credentialID)).\n")
+            let key = try await command.device.open()
+            let result = try await command.perform(on: key)
+            command.report(result)
             return .success
         }
+    }
+
+    /// Registers on an open key: the path `register` and `record -- register` share.
+    ///
+    /// - Parameters:
+    ///   - key: The open key.
+    ///   - pinLog: Told how the PIN was supplied.
+    func perform(on key: FIDODevice, pinLog: PINUseLog? = nil) async throws(FIDOError) -> RegistrationResult {
+        let request = self.request
+        if !client.challengeGiven { client.announceChallenge() }
+        Output.standardError("Registering \(request.userName) with \(request.rpID) (origin \(request.origin))…\n")
+        return try await client.withPIN(reportingTo: pinLog) { (pin) throws(FIDOError) in
+            try await key.makeCredential(request, pin: pin)
+        }
+    }
+
+    /// Prints the RegistrationResponseJSON on stdout and the credential ID on stderr.
+    func report(_ result: RegistrationResult) {
+        DeviceCommandSupport.printJSON(result.jsonBytes())
+        Output.standardError("Registered credential \(Base64URL.encode(result.credentialID)).\n")
     }
 }
 
@@ -177,29 +222,45 @@ struct AuthenticateCommand: Command {
     }
 
     func run() async throws -> ExitCode {
-        let (client, device, request) = (self.client, self.device, self.request)
+        let command = self
         return try await Interruptible.run {
-            let key = try await device.open()
-            if !client.challengeGiven { client.announceChallenge() }
-            Output.standardError("Authenticating with \(request.rpID) (origin \(request.origin))…\n")
-            let results = try await client.withPIN { (pin) throws(FIDOError) in
-                try await key.getAssertion(request, pin: pin)
-            }
-            guard let first = results.first else {
-                throw CommandFailure("the key returned no assertion for \(request.rpID)")
-            }
-            if results.count > 1 {
-                Output.standardError(
-                    "The key holds \(results.count) credentials for \(request.rpID); printing the first. "
-                        + "Choose another with --credential-id:\n")
-                for result in results {
-                    let user = result.userName.map { " (\($0))" } ?? ""
-                    Output.standardError("  \(Base64URL.encode(result.credentialID))\(user)\n")
-                }
-            }
-            DeviceCommandSupport.printJSON(first.jsonBytes())
-            Output.standardError("Signature counter: \(first.signCount).\n")
+            let key = try await command.device.open()
+            let results = try await command.perform(on: key)
+            try command.report(results)
             return .success
         }
+    }
+
+    /// Authenticates on an open key: the path `authenticate` and `record -- authenticate` share.
+    ///
+    /// - Parameters:
+    ///   - key: The open key.
+    ///   - pinLog: Told how the PIN was supplied.
+    func perform(on key: FIDODevice, pinLog: PINUseLog? = nil) async throws(FIDOError) -> [AssertionResult] {
+        let request = self.request
+        if !client.challengeGiven { client.announceChallenge() }
+        Output.standardError("Authenticating with \(request.rpID) (origin \(request.origin))…\n")
+        return try await client.withPIN(reportingTo: pinLog) { (pin) throws(FIDOError) in
+            try await key.getAssertion(request, pin: pin)
+        }
+    }
+
+    /// Prints the first AuthenticationResponseJSON on stdout, and on stderr the other credentials and the
+    /// signature counter.
+    func report(_ results: [AssertionResult]) throws {
+        guard let first = results.first else {
+            throw CommandFailure("the key returned no assertion for \(request.rpID)")
+        }
+        if results.count > 1 {
+            Output.standardError(
+                "The key holds \(results.count) credentials for \(request.rpID); printing the first. "
+                    + "Choose another with --credential-id:\n")
+            for result in results {
+                let user = result.userName.map { " (\($0))" } ?? ""
+                Output.standardError("  \(Base64URL.encode(result.credentialID))\(user)\n")
+            }
+        }
+        DeviceCommandSupport.printJSON(first.jsonBytes())
+        Output.standardError("Signature counter: \(first.signCount).\n")
     }
 }

@@ -15,12 +15,19 @@ struct DeviceOptions: Sendable {
     static let specs: [OptionSpec] = [
         .single("device", "PATH", help: "The key's hidraw node (default: the single plugged-in key)."),
         .single("virtual", "STATEFILE", help: "Use KeyBridge's software authenticator, state kept in STATEFILE."),
+        .single(
+            "virtual-protocols", "LIST",
+            help: "With --virtual: the protocols it speaks, ctap2 (default), u2f or ctap2,u2f."),
+        .single(
+            "virtual-attestation", "MODE", help: "With --virtual: its attestation, packed (default), self or none."),
         .flag("wait", help: "Wait for a key to be plugged in instead of failing at once."),
         .single("timeout", "SECONDS", help: "How long the key may take, touch included (default 30)."),
     ]
 
     let devicePath: String?
     let virtualStateFile: String?
+    /// The software authenticator's behaviour (`--virtual-protocols`, `--virtual-attestation`).
+    let virtualConfiguration: VirtualAuthenticator.Configuration
     let wait: Bool
     let timeout: Duration
 
@@ -32,6 +39,29 @@ struct DeviceOptions: Sendable {
         }
         if devicePath?.isEmpty == true { throw ValidationError("--device must not be empty") }
         if virtualStateFile?.isEmpty == true { throw ValidationError("--virtual must not be empty") }
+        var configuration = VirtualAuthenticator.Configuration()
+        if let text = arguments.value("virtual-protocols") {
+            guard virtualStateFile != nil else { throw ValidationError("--virtual-protocols needs --virtual STATEFILE") }
+            var protocols: VirtualAuthenticator.Protocols = []
+            for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+                switch name {
+                case "ctap2": protocols.insert(.ctap2)
+                case "u2f": protocols.insert(.u2f)
+                default: throw ValidationError("--virtual-protocols must be ctap2, u2f or ctap2,u2f, not '\(text)'")
+                }
+            }
+            configuration.protocols = protocols
+        }
+        if let text = arguments.value("virtual-attestation") {
+            guard virtualStateFile != nil else { throw ValidationError("--virtual-attestation needs --virtual STATEFILE") }
+            switch text {
+            case "packed": configuration.attestation = .packedFull
+            case "self": configuration.attestation = .packedSelf
+            case "none": configuration.attestation = .none
+            default: throw ValidationError("--virtual-attestation must be packed, self or none, not '\(text)'")
+            }
+        }
+        virtualConfiguration = configuration
         wait = arguments.flag("wait")
         if let text = arguments.value("timeout") {
             guard let seconds = Int(text), seconds > 0, seconds <= 3600 else {
@@ -43,18 +73,31 @@ struct DeviceOptions: Sendable {
         }
     }
 
-    /// Opens the chosen key: the software authenticator, the named node, or the single plugged-in key.
-    func open() async throws -> FIDODevice {
+    /// How operations on the chosen key behave: the timeout and the touch prompt.
+    var deviceConfiguration: FIDODevice.Configuration {
         var configuration = FIDODevice.Configuration()
         configuration.timeout = timeout
         configuration.onUserPresenceRequired = { Output.standardError("Touch your security key…\n") }
+        return configuration
+    }
+
+    /// Opens the chosen key: the software authenticator, the named node, or the single plugged-in key.
+    func open() async throws -> FIDODevice {
+        let chosen = try await chooseTransport()
+        return try await FIDODevice.open(transport: chosen.transport, configuration: deviceConfiguration)
+    }
+
+    /// Finds the chosen key's transport without opening it: the software authenticator, the named node, or
+    /// the single plugged-in key (waiting for one with `--wait`). `keybridge record` wraps it.
+    func chooseTransport() async throws -> ChosenTransport {
         if let virtualStateFile {
             Output.standardError("Using KeyBridge's software authenticator (state file \(virtualStateFile)), not a hardware key.\n")
-            let authenticator = try VirtualAuthenticator(stateFile: virtualStateFile)
-            return try await FIDODevice.open(transport: authenticator, configuration: configuration)
+            let authenticator = try VirtualAuthenticator(stateFile: virtualStateFile, configuration: virtualConfiguration)
+            return ChosenTransport(transport: authenticator, source: .virtual(authenticator, virtualConfiguration))
         }
         if let devicePath {
-            return try await FIDODevice.open(path: devicePath, configuration: configuration)
+            let known = (try? FIDODevice.enumerate())?.first { $0.path == devicePath }
+            return ChosenTransport(transport: HIDRawTransport(path: devicePath), source: .hardware(known))
         }
         var devices = try FIDODevice.enumerate()
         if devices.isEmpty && wait {
@@ -72,8 +115,21 @@ struct DeviceOptions: Sendable {
             throw CommandFailure("several security keys are plugged in; choose one with --device PATH:\n\(list)")
         }
         Output.standardError("Using \(first.summary).\n")
-        return try await FIDODevice.open(path: first.path, configuration: configuration)
+        return ChosenTransport(transport: HIDRawTransport(path: first.path), source: .hardware(first))
     }
+}
+
+/// The transport to the key a device command chose, and what kind of key it is.
+struct ChosenTransport: Sendable {
+    enum Source: Sendable {
+        /// The software authenticator and the configuration it runs with.
+        case virtual(VirtualAuthenticator, VirtualAuthenticator.Configuration)
+        /// A hardware key, with its enumeration entry when libfido2 lists it.
+        case hardware(DeviceDescriptor?)
+    }
+
+    let transport: any FIDOTransport
+    let source: Source
 }
 
 /// Reading PINs: from stdin with `--pin-stdin` (one per line), otherwise from the terminal without echo.
