@@ -58,10 +58,15 @@ let package = Package(
             name: "VirtualAuthenticator", dependencies: ["FIDODevices", "CBOR", "OpenSSLWrapper"],
             swiftSettings: swiftSettings),
 
+        // MARK: - Replays of recorded CTAP exchanges, verified by KeyBridge's relying party too
+        .target(name: "KeyBridgeReplay", dependencies: ["FIDODevices", "WebAuthn"], swiftSettings: swiftSettings),
+
         // MARK: - Command line
         .executableTarget(
             name: "keybridge",
-            dependencies: ["WebAuthn", "CBOR", "FIDODevices", "VirtualAuthenticator", "OneTimeCodes", "MFA"],
+            dependencies: [
+                "WebAuthn", "CBOR", "FIDODevices", "VirtualAuthenticator", "OneTimeCodes", "MFA", "KeyBridgeReplay",
+            ],
             swiftSettings: swiftSettings),
 
         // MARK: - kill -9 durability helper for the MFA store (run by MFATests)
@@ -73,7 +78,7 @@ let package = Package(
             name: "KeyBridgeBenchmarks",
             dependencies: [
                 "WebAuthn", "OpenSSLWrapper", "CBOR", "_TestSupport", "FIDODevices", "VirtualAuthenticator",
-                "OneTimeCodes", "MFA", "SQLiteStorage",
+                "OneTimeCodes", "MFA", "SQLiteStorage", "KeyBridgeReplay",
             ],
             swiftSettings: swiftSettings),
 

@@ -174,6 +174,40 @@ enum BenchmarkSuite {
         ]
     }
 
+    /// Issue 3's replay rows, beside OpenSSL's raw verify.
+    static func replayRows() -> [BenchmarkRow] {
+        let section = ReplayBenchmark.section
+        let reference = ReplayBenchmark.referenceName
+        let versus = BenchmarkRow.Kind.versus(reference: reference, target: nil, absoluteTarget: nil)
+        return [
+            BenchmarkRow(section, reference, kind: .reference) { duration in
+                try RawVerifyReference.ecdsaP256VerifiesPerSecond(minimumDuration: duration)
+            },
+            BenchmarkRow(section, "replay through libfido2, libfido2's checks (fido_cred/assert_verify)", kind: versus) {
+                try ReplayBenchmark.replaysPerSecond($0, keybridgeVerifier: false)
+            },
+            BenchmarkRow(section, "replay through libfido2, libfido2's and KeyBridge's checks", kind: versus) {
+                try ReplayBenchmark.replaysPerSecond($0, keybridgeVerifier: true)
+            },
+        ]
+    }
+
+    /// Issue 4's sign-in rows, beside SQLite's own write-transaction rate.
+    static func mfaRows() -> [BenchmarkRow] {
+        let section = MFABenchmark.section
+        let reference = MFABenchmark.referenceName
+        let versus = BenchmarkRow.Kind.versus(reference: reference, target: nil, absoluteTarget: nil)
+        return [
+            BenchmarkRow(section, reference, kind: .reference) { try MFABenchmark.referenceRate($0) },
+            BenchmarkRow(section, "sign-in decision, trusted device (allow)", kind: versus) {
+                try MFABenchmark.decisionsPerSecond($0, trusted: true)
+            },
+            BenchmarkRow(section, "sign-in decision, unknown device (challenge)", kind: versus) {
+                try MFABenchmark.decisionsPerSecond($0, trusted: false)
+            },
+        ]
+    }
+
     // MARK: - Operations
 
     /// One sign-in as a server runs it: parse the request body, make the state, verify against the stored record.

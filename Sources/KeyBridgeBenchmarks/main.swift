@@ -8,7 +8,7 @@ import Foundation
 // machine hurts one round of every row rather than every round of one row; the table shows each row's best round.
 
 let usage = """
-    usage: swift run -c release KeyBridgeBenchmarks [--quick] [--only webauthn|totp|device ...]
+    usage: swift run -c release KeyBridgeBenchmarks [--quick] [--only webauthn|totp|device|replay|mfa ...]
 
       --quick   0.2 s per row and round instead of 1 s (a smoke run; the numbers are noisier)
       --only    measure only these groups (repeatable; default: all)
@@ -18,7 +18,7 @@ let usage = """
 
 var quick = false
 var groups: Set<String> = []
-let allGroups: Set<String> = ["webauthn", "totp", "device"]
+let allGroups: Set<String> = ["webauthn", "totp", "device", "replay", "mfa"]
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -69,6 +69,8 @@ do {
     }
     if groups.contains("totp") { selected += BenchmarkSuite.oneTimeCodeRows() }
     if groups.contains("device") { selected += BenchmarkSuite.deviceRows() }
+    if groups.contains("replay") { selected += BenchmarkSuite.replayRows() }
+    if groups.contains("mfa") { selected += BenchmarkSuite.mfaRows() }
     rows = selected
     best = Array(repeating: 0, count: rows.count)
     for round in 1...rounds {

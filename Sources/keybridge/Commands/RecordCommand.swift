@@ -1,4 +1,5 @@
 import FIDODevices
+import KeyBridgeReplay
 import Foundation
 import VirtualAuthenticator
 @_spi(ExpertsOnly) import WebAuthn
