@@ -73,6 +73,9 @@ let package = Package(
         .executableTarget(
             name: "MFAStoreStress", dependencies: ["MFA", "WebAuthn", "OneTimeCodes"], swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "MFARegistryStress", dependencies: ["MFA", "OneTimeCodes"], swiftSettings: swiftSettings),
+
         // MARK: - Benchmark (swift run -c release KeyBridgeBenchmarks)
         .executableTarget(
             name: "KeyBridgeBenchmarks",
@@ -100,7 +103,9 @@ let package = Package(
         .testTarget(name: "SQLiteStorageTests", dependencies: ["SQLiteStorage"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MFATests",
-            dependencies: ["MFA", "SQLiteStorage", "OneTimeCodes", "WebAuthn", "_TestSupport", "MFAStoreStress"],
+            dependencies: [
+                "MFA", "SQLiteStorage", "OneTimeCodes", "WebAuthn", "_TestSupport", "MFAStoreStress", "MFARegistryStress",
+            ],
             exclude: ["Support/make_test_mmdb.py", "Support/haversine_reference.py"],
             swiftSettings: swiftSettings),
         .testTarget(

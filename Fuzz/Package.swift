@@ -23,6 +23,7 @@ let fuzzTargets: [(name: String, products: [String])] = [
     ("FuzzRegistrationResponseJSON", ["WebAuthn"]),
     ("FuzzAuthenticationResponseJSON", ["WebAuthn"]),
     ("FuzzCTAPRecording", ["FIDODevices"]),
+    ("FuzzMFAInputs", ["MFA", "OneTimeCodes"]),
 ]
 
 /// SwiftPM names a path dependency after its folder, so the root package's identity is this folder's parent's

@@ -37,15 +37,35 @@ import Testing
         #expect(RecordingFuzzingEntryPoints.normalizePINRequest(normalized) == normalized)
     }
 
-    @Test("Every fail case of FuzzCTAPRecording reads or fails with a recording error code")
+    @Test("Every fail case of FuzzCTAPRecording, and every truncation of its JSON seeds, fails with a recording error code")
     func failCasesFailCleanly() throws {
+        let codes: [FIDOError.Code] = [.recordingInvalid, .recordingTooLarge, .recordingUnsupportedFormat]
         for name in Self.failCases {
             let input = try Self.bytes("FailCases/FuzzCTAPRecording", name)
             do {
                 _ = try CTAPRecording(jsonBytes: input)
             } catch {
-                #expect([.recordingInvalid, .recordingTooLarge, .recordingUnsupportedFormat].contains(error.code))
+                #expect(codes.contains(error.code), "\(name)")
             }
         }
+        var inputs: [[UInt8]] = []
+        for name in Self.seeds where name.hasSuffix(".json") {
+            let seed = try Self.bytes("Corpus/FuzzCTAPRecording", name)
+            // A cut anywhere before the closing brace leaves JSON that is not a whole document.
+            for length in stride(from: 0, to: seed.count - 1, by: max(1, seed.count / 97)) {
+                inputs.append(Array(seed.prefix(length)))
+            }
+        }
+        #expect(inputs.count > 100)
+        var refused = 0
+        for input in inputs {
+            do {
+                _ = try CTAPRecording(jsonBytes: input)
+            } catch {
+                #expect(codes.contains(error.code))
+                refused += 1
+            }
+        }
+        #expect(refused == inputs.count, "a truncated recording was accepted")
     }
 }
