@@ -97,18 +97,18 @@ import Testing
 
         let corrupt = directory.appendingPathComponent("corrupt.jsonl")
         try Data((good + "\nnot json\n").utf8).write(to: corrupt)
-        #expect(throws: DeliveryError(.outboxCorrupt, "")) { try OutboxSMSGateway(path: corrupt.path).messages() }
+        #expect(throws: MFAError(.outboxCorrupt, "")) { try OutboxSMSGateway(path: corrupt.path).messages() }
     }
 
     @Test("an outbox in a missing directory reports .outboxUnavailable instead of dropping the message")
     func unwritable() async throws {
         let outbox = OutboxSMSGateway(path: "/nonexistent-kb-dir-\(UUID().uuidString)/sms.jsonl")
-        let error = await #expect(throws: DeliveryError.self) {
+        let error = await #expect(throws: MFAError.self) {
             try await outbox.send(to: PhoneNumber("+4930901820"), body: "code")
         }
         #expect(error?.code == .outboxUnavailable)
         #expect(error?.isRetryable == true)
-        await #expect(throws: DeliveryError(.invalidMessage, "")) {
+        await #expect(throws: MFAError(.invalidMessage, "")) {
             try await OutboxSMSGateway(path: "/tmp/unused").send(to: PhoneNumber("+4930901820"), body: "")
         }
     }
@@ -158,7 +158,7 @@ import Testing
             #expect((line["time"] as? NSNumber)?.int64Value == notice.time)
         }
         #expect(try notifier.notifications() == notices)
-        await #expect(throws: DeliveryError(.invalidMessage, "")) {
+        await #expect(throws: MFAError(.invalidMessage, "")) {
             try await notifier.notify(MFANotification(to: "", subject: "s", body: "b", event: .reset, time: 0))
         }
     }

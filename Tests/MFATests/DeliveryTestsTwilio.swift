@@ -89,7 +89,7 @@ import Testing
         }
         defer { server.stop() }
         let gateway = try Self.gateway(server)
-        let error = await #expect(throws: DeliveryError.self) {
+        let error = await #expect(throws: MFAError.self) {
             try await gateway.send(to: Self.recipient, body: "Code 1")
         }
         #expect(error?.code == .rejected)
@@ -112,16 +112,16 @@ import Testing
         defer { server.stop() }
         let gateway = try Self.gateway(server)
 
-        let unauthorised = await #expect(throws: DeliveryError.self) { try await gateway.send(to: Self.recipient, body: "401") }
+        let unauthorised = await #expect(throws: MFAError.self) { try await gateway.send(to: Self.recipient, body: "401") }
         #expect(unauthorised?.code == .authenticationFailed)
         #expect(unauthorised?.providerCode == "20003")
 
-        let limited = await #expect(throws: DeliveryError.self) { try await gateway.send(to: Self.recipient, body: "429") }
+        let limited = await #expect(throws: MFAError.self) { try await gateway.send(to: Self.recipient, body: "429") }
         #expect(limited?.code == .rateLimited)
         #expect(limited?.retryAfter == 7)
         #expect(limited?.isRetryable == true)
 
-        let failed = await #expect(throws: DeliveryError.self) { try await gateway.send(to: Self.recipient, body: "500") }
+        let failed = await #expect(throws: MFAError.self) { try await gateway.send(to: Self.recipient, body: "500") }
         #expect(failed?.code == .providerUnavailable)
         #expect(failed?.httpStatus == 500)
         #expect(failed?.providerCode == nil)
@@ -135,7 +135,7 @@ import Testing
         defer { server.stop() }
         let gateway = try Self.gateway(server, timeout: .seconds(1))
         let start = ContinuousClock.now
-        let error = await #expect(throws: DeliveryError.self) { try await gateway.send(to: Self.recipient, body: "Code 2") }
+        let error = await #expect(throws: MFAError.self) { try await gateway.send(to: Self.recipient, body: "Code 2") }
         let elapsed = ContinuousClock.now - start
         #expect(error?.code == .timeout)
         #expect(error?.isRetryable == true)
@@ -152,7 +152,7 @@ import Testing
         defer { server.stop() }
         let gateway = try Self.gateway(server, timeout: .milliseconds(300))
         let start = ContinuousClock.now
-        let error = await #expect(throws: DeliveryError.self) { try await gateway.send(to: Self.recipient, body: "Code 5") }
+        let error = await #expect(throws: MFAError.self) { try await gateway.send(to: Self.recipient, body: "Code 5") }
         #expect(error?.code == .timeout)
         #expect(ContinuousClock.now - start >= .milliseconds(900))
     }
@@ -163,7 +163,7 @@ import Testing
         let server = try LoopbackHTTPServer { _ in .hang }
         server.stop()
         let gateway = try Self.gateway(server, baseURL: URL(string: "http://127.0.0.1:\(port)"))
-        let error = await #expect(throws: DeliveryError.self) { try await gateway.send(to: Self.recipient, body: "Code 3") }
+        let error = await #expect(throws: MFAError.self) { try await gateway.send(to: Self.recipient, body: "Code 3") }
         #expect(error?.code == .connectionFailed)
     }
 
@@ -175,7 +175,7 @@ import Testing
                 : .respond(status: 307, headers: [("Location", "/elsewhere")], body: [])
         }
         defer { server.stop() }
-        let error = await #expect(throws: DeliveryError.self) {
+        let error = await #expect(throws: MFAError.self) {
             try await Self.gateway(server).send(to: Self.recipient, body: "Code 4")
         }
         #expect(error?.code == .invalidResponse)
@@ -188,8 +188,8 @@ import Testing
         let server = try LoopbackHTTPServer { _ in .json(201, "{}") }
         defer { server.stop() }
         let gateway = try Self.gateway(server)
-        await #expect(throws: DeliveryError(.invalidMessage, "")) { try await gateway.send(to: Self.recipient, body: "") }
-        await #expect(throws: DeliveryError(.invalidMessage, "")) {
+        await #expect(throws: MFAError(.invalidMessage, "")) { try await gateway.send(to: Self.recipient, body: "") }
+        await #expect(throws: MFAError(.invalidMessage, "")) {
             try await gateway.send(to: Self.recipient, body: String(repeating: "x", count: 1601))
         }
         #expect(server.requests.isEmpty)
@@ -214,7 +214,7 @@ import Testing
             .init(accountSID: Self.accountSID, credentials: token, sender: .phoneNumber(number), timeout: .zero),
         ]
         for configuration in bad {
-            #expect(throws: DeliveryError(.invalidConfiguration, "")) { try TwilioSMSGateway(configuration: configuration) }
+            #expect(throws: MFAError(.invalidConfiguration, "")) { try TwilioSMSGateway(configuration: configuration) }
         }
         _ = try TwilioSMSGateway(
             configuration: .init(accountSID: Self.accountSID, credentials: token, sender: .alphanumericSenderID("Key Bridge1")))

@@ -96,21 +96,21 @@ import Testing
         defer { server.stop() }
         let gateway = try Self.gateway(server, timeout: .milliseconds(500))
 
-        let unavailable = await #expect(throws: DeliveryError.self) { try await gateway.send(to: Self.recipient, body: "x") }
+        let unavailable = await #expect(throws: MFAError.self) { try await gateway.send(to: Self.recipient, body: "x") }
         #expect(unavailable?.code == .providerUnavailable)
         #expect(unavailable?.providerMessage == "maintenance")
 
-        let rejected = await #expect(throws: DeliveryError.self) { try await gateway.send(to: Self.recipient, body: "bad") }
+        let rejected = await #expect(throws: MFAError.self) { try await gateway.send(to: Self.recipient, body: "bad") }
         #expect(rejected?.code == .rejected)
         #expect(rejected?.providerCode == "E_NUMBER")
         #expect(rejected?.providerMessage == "unknown number")
 
-        let timedOut = await #expect(throws: DeliveryError.self) { try await gateway.send(to: Self.recipient, body: "hang") }
+        let timedOut = await #expect(throws: MFAError.self) { try await gateway.send(to: Self.recipient, body: "hang") }
         #expect(timedOut?.code == .timeout)
 
         let port = try unusedLoopbackPort()
         let refused = try WebhookSMSGateway(configuration: .init(url: URL(string: "http://127.0.0.1:\(port)/x")!, timeout: .seconds(2)))
-        let connection = await #expect(throws: DeliveryError.self) { try await refused.send(to: Self.recipient, body: "x") }
+        let connection = await #expect(throws: MFAError.self) { try await refused.send(to: Self.recipient, body: "x") }
         #expect(connection?.code == .connectionFailed)
     }
 
@@ -127,7 +127,7 @@ import Testing
             .init(url: url, timeout: .seconds(-1)),
         ]
         for configuration in bad {
-            #expect(throws: DeliveryError(.invalidConfiguration, "")) { try WebhookSMSGateway(configuration: configuration) }
+            #expect(throws: MFAError(.invalidConfiguration, "")) { try WebhookSMSGateway(configuration: configuration) }
         }
         let good = WebhookSMSGateway.Configuration(url: url, signingSecret: GatewaySecret("hidden-value"))
         #expect(!"\(good)".contains("hidden-value"))

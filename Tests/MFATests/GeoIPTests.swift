@@ -43,7 +43,7 @@ import Testing
 
     @Test("malformed addresses are refused with .invalidAddress", arguments: invalidTexts)
     func invalidAddress(text: String) {
-        #expect(throws: GeoIPError(.invalidAddress, "")) { try IPAddress(parsing: text) }
+        #expect(throws: MFAError(.invalidAddress, "")) { try IPAddress(parsing: text) }
         #expect(IPAddress(text) == nil)
     }
 
@@ -99,7 +99,7 @@ import Testing
         #expect(mapped.embeddedIPv4 == address)
         #expect(mapped.unmapped == address)
         #expect(try IPAddress(parsing: "2001:db8::1").embeddedIPv4 == nil)
-        #expect(throws: GeoIPError(.invalidAddress, "")) { try IPAddress(bytes: [1, 2, 3]) }
+        #expect(throws: MFAError(.invalidAddress, "")) { try IPAddress(bytes: [1, 2, 3]) }
         #expect(try IPAddress(parsing: "10.0.0.1") < IPAddress(parsing: "10.0.0.2"))
         #expect(try IPAddress(parsing: "255.255.255.255") < IPAddress(parsing: "::"))
         let encoded = try JSONEncoder().encode([mapped])
@@ -119,9 +119,9 @@ import Testing
         for text in ["10.0.0.1/8", "10.0.0.0/33", "2001:db8::/129", "2001:db8::1/64", "10.0.0.0/", "10.0.0.0/08",
                      "10.0.0.0/-1", "10.0.0.0/8/8", "10.0.0.0/ 8"]
         {
-            #expect(throws: GeoIPError(.invalidRange, "")) { try IPRange(parsing: text) }
+            #expect(throws: MFAError(.invalidRange, "")) { try IPRange(parsing: text) }
         }
-        #expect(throws: GeoIPError(.invalidAddress, "")) { try IPRange(parsing: "10.0.0/8") }
+        #expect(throws: MFAError(.invalidAddress, "")) { try IPRange(parsing: "10.0.0/8") }
     }
 
     @Test("range membership agrees with Python's ipaddress on 600 random ranges and addresses")
@@ -282,17 +282,17 @@ import Testing
 
     @Test("a missing file is .databaseUnreadable; a file that is not a MaxMind DB is .invalidDatabase")
     func openErrors() throws {
-        #expect(throws: GeoIPError(.databaseUnreadable, "")) {
+        #expect(throws: MFAError(.databaseUnreadable, "")) {
             try MaxMindIPLocator(path: "/nonexistent-\(UUID().uuidString).mmdb")
         }
         let directory = try ReferenceTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let garbage = directory.appendingPathComponent("garbage.mmdb")
         try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: garbage)
-        #expect(throws: GeoIPError(.invalidDatabase, "")) { try MaxMindIPLocator(path: garbage.path) }
+        #expect(throws: MFAError(.invalidDatabase, "")) { try MaxMindIPLocator(path: garbage.path) }
         let empty = directory.appendingPathComponent("empty.mmdb")
         try Data().write(to: empty)
-        #expect(throws: GeoIPError.self) { try MaxMindIPLocator(path: empty.path) }
+        #expect(throws: MFAError.self) { try MaxMindIPLocator(path: empty.path) }
     }
 }
 

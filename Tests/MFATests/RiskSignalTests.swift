@@ -56,7 +56,7 @@ import Testing
     @Test("coordinates outside the globe or not finite are refused")
     func coordinateValidation() {
         for (latitude, longitude) in [(90.0001, 0.0), (-91.0, 0.0), (0.0, 180.5), (0.0, -181.0), (Double.nan, 0.0), (0.0, .infinity)] {
-            #expect(throws: GeoIPError(.invalidCoordinate, "")) { try GeoCoordinate(latitude: latitude, longitude: longitude) }
+            #expect(throws: MFAError(.invalidCoordinate, "")) { try GeoCoordinate(latitude: latitude, longitude: longitude) }
         }
         #expect(throws: (any Error).self) {
             try JSONDecoder().decode(GeoCoordinate.self, from: Data(#"{"latitude":100,"longitude":0}"#.utf8))

@@ -6,7 +6,7 @@ import FoundationNetworking
 /// The HTTP client of the HTTP gateways: one ephemeral `URLSession` (libcurl underneath on Linux) per
 /// gateway, with a hard timeout, no redirects, no cookies and no cache.
 ///
-/// Every failure becomes a ``DeliveryError`` here, in one place: transport errors in
+/// Every failure becomes an ``MFAError`` here, in one place: transport errors in
 /// ``mapTransportError(_:url:)``, HTTP statuses in ``HTTPResponse/requireSuccess(providerError:)``.
 /// URLSession honours the `http_proxy`/`https_proxy`/`no_proxy` environment variables.
 final class HTTPTransport: Sendable {
@@ -40,9 +40,9 @@ final class HTTPTransport: Sendable {
 
     /// POSTs `body` to `url` with `headers`, and returns whatever HTTP response arrives (any status).
     ///
-    /// - Throws: ``DeliveryError/Code/timeout``, ``DeliveryError/Code/connectionFailed``,
-    ///   ``DeliveryError/Code/cancelled`` or ``DeliveryError/Code/invalidResponse``.
-    func post(_ url: URL, headers: [(name: String, value: String)], body: [UInt8]) async throws(DeliveryError)
+    /// - Throws: ``MFAError/Code/timeout``, ``MFAError/Code/connectionFailed``,
+    ///   ``MFAError/Code/cancelled`` or ``MFAError/Code/invalidResponse``.
+    func post(_ url: URL, headers: [(name: String, value: String)], body: [UInt8]) async throws(MFAError)
         -> HTTPResponse
     {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeoutSeconds)
@@ -58,7 +58,7 @@ final class HTTPTransport: Sendable {
             throw Self.mapTransportError(error, url: url)
         }
         guard let http = response as? HTTPURLResponse else {
-            throw DeliveryError(.invalidResponse, "\(Self.describe(url)) answered with something that is not HTTP")
+            throw MFAError(.invalidResponse, "\(Self.describe(url)) answered with something that is not HTTP")
         }
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields {
@@ -69,33 +69,33 @@ final class HTTPTransport: Sendable {
 
     // MARK: - Errors
 
-    /// The one mapping of URLSession's errors to ``DeliveryError``.
+    /// The one mapping of URLSession's errors to ``MFAError``.
     static func mapTransportError(_ error: any Error, url: URL, file: String = #fileID, line: Int = #line)
-        -> DeliveryError
+        -> MFAError
     {
         let endpoint = describe(url)
         if error is CancellationError {
-            return DeliveryError(.cancelled, "sending to \(endpoint) was cancelled", file: file, line: line)
+            return MFAError(.cancelled, "sending to \(endpoint) was cancelled", file: file, line: line)
         }
         guard let urlError = error as? URLError else {
-            return DeliveryError(.connectionFailed, "POST \(endpoint) failed: \(error)", file: file, line: line)
+            return MFAError(.connectionFailed, "POST \(endpoint) failed: \(error)", file: file, line: line)
         }
         let detail = (urlError.userInfo[NSLocalizedDescriptionKey] as? String).map { ": \($0)" } ?? ""
         switch urlError.code {
         case .timedOut:
-            return DeliveryError(.timeout, "no answer from \(endpoint) in time\(detail)", file: file, line: line)
+            return MFAError(.timeout, "no answer from \(endpoint) in time\(detail)", file: file, line: line)
         case .cancelled:
-            return DeliveryError(.cancelled, "sending to \(endpoint) was cancelled", file: file, line: line)
+            return MFAError(.cancelled, "sending to \(endpoint) was cancelled", file: file, line: line)
         case .badServerResponse, .cannotParseResponse, .cannotDecodeRawData, .cannotDecodeContentData,
             .zeroByteResource, .httpTooManyRedirects, .redirectToNonExistentLocation:
-            return DeliveryError(
+            return MFAError(
                 .invalidResponse, "\(endpoint) sent an unusable answer (URLError \(urlError.code.rawValue))\(detail)",
                 file: file, line: line)
         case .unsupportedURL, .badURL:
-            return DeliveryError(
+            return MFAError(
                 .invalidConfiguration, "\(endpoint) is not a URL this client can reach\(detail)", file: file, line: line)
         default:
-            return DeliveryError(
+            return MFAError(
                 .connectionFailed, "cannot reach \(endpoint) (URLError \(urlError.code.rawValue))\(detail)",
                 file: file, line: line)
         }
@@ -137,15 +137,15 @@ struct HTTPResponse: Sendable {
         return (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
     }
 
-    /// Returns when the status is 2xx; otherwise throws the ``DeliveryError`` the status calls for.
+    /// Returns when the status is 2xx; otherwise throws the ``MFAError`` the status calls for.
     ///
     /// - Parameter providerError: The provider's own error code and message from the body, if any.
-    /// - Throws: ``DeliveryError/Code/authenticationFailed`` (401, 403), ``DeliveryError/Code/rateLimited``
-    ///   (429), ``DeliveryError/Code/rejected`` (other 4xx), ``DeliveryError/Code/providerUnavailable``
-    ///   (5xx), ``DeliveryError/Code/invalidResponse`` (1xx, 3xx and anything else).
-    func requireSuccess(providerError: (code: String?, message: String?)) throws(DeliveryError) {
+    /// - Throws: ``MFAError/Code/authenticationFailed`` (401, 403), ``MFAError/Code/rateLimited``
+    ///   (429), ``MFAError/Code/rejected`` (other 4xx), ``MFAError/Code/providerUnavailable``
+    ///   (5xx), ``MFAError/Code/invalidResponse`` (1xx, 3xx and anything else).
+    func requireSuccess(providerError: (code: String?, message: String?)) throws(MFAError) {
         if (200..<300).contains(status) { return }
-        let code: DeliveryError.Code
+        let code: MFAError.Code
         var retryAfter: Int64?
         switch status {
         case 401, 403:
@@ -163,9 +163,9 @@ struct HTTPResponse: Sendable {
         var reason = "\(endpoint) answered HTTP \(status)"
         if status >= 300 && status < 400 { reason += " (a redirect, which gateways do not follow)" }
         if let message = providerError.message { reason += ": \(message)" }
-        throw DeliveryError(
-            code, reason, httpStatus: status, providerCode: providerError.code, providerMessage: providerError.message,
-            retryAfter: retryAfter)
+        throw MFAError(
+            code, reason, retryAfter: retryAfter, httpStatus: status, providerCode: providerError.code,
+            providerMessage: providerError.message)
     }
 
     /// The `code` (number or string) and `message` (or `error`) members of a JSON object body: the error

@@ -16,20 +16,20 @@ struct JSONLinesFile: Sendable {
 
     /// Appends `record` as one line of JSON (keys sorted, no raw newlines) and syncs it to disk.
     ///
-    /// - Throws: ``DeliveryError/Code/outboxUnavailable`` when the file cannot be opened, locked, written
+    /// - Throws: ``MFAError/Code/outboxUnavailable`` when the file cannot be opened, locked, written
     ///   or synced.
-    func append(_ record: some Encodable) throws(DeliveryError) {
+    func append(_ record: some Encodable) throws(MFAError) {
         var line: [UInt8]
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             line = Array(try encoder.encode(record))
         } catch {
-            throw DeliveryError(.invalidMessage, "the record cannot be encoded as JSON: \(error)")
+            throw MFAError(.invalidMessage, "the record cannot be encoded as JSON: \(error)")
         }
         // JSONEncoder escapes control characters inside strings, so a raw newline would be a bug here.
         guard !line.contains(UInt8(ascii: "\n")) else {
-            throw DeliveryError(.invalidMessage, "the encoded record contains a raw newline")
+            throw MFAError(.invalidMessage, "the encoded record contains a raw newline")
         }
         line.append(UInt8(ascii: "\n"))
 
@@ -61,7 +61,7 @@ struct JSONLinesFile: Sendable {
 
     /// Opens the file for appending, creating it (mode 0600: it holds one-time codes) when missing.
     /// Returns whether this call created it, so the directory entry can be synced too.
-    private func openForAppending() throws(DeliveryError) -> (descriptor: Int32, created: Bool) {
+    private func openForAppending() throws(MFAError) -> (descriptor: Int32, created: Bool) {
         let flags = O_WRONLY | O_APPEND | O_CLOEXEC
         while true {
             let created = open(path, flags | O_CREAT | O_EXCL, 0o600)
@@ -92,9 +92,9 @@ struct JSONLinesFile: Sendable {
 
     /// Every complete record in the file, oldest first. A missing file holds no records.
     ///
-    /// - Throws: ``DeliveryError/Code/outboxUnavailable`` when the file exists but cannot be read;
-    ///   ``DeliveryError/Code/outboxCorrupt`` when a complete line does not decode as `Record`.
-    func read<Record: Decodable>(_: Record.Type) throws(DeliveryError) -> [Record] {
+    /// - Throws: ``MFAError/Code/outboxUnavailable`` when the file exists but cannot be read;
+    ///   ``MFAError/Code/outboxCorrupt`` when a complete line does not decode as `Record`.
+    func read<Record: Decodable>(_: Record.Type) throws(MFAError) -> [Record] {
         let bytes = try readAll()
         var records: [Record] = []
         let decoder = JSONDecoder()
@@ -108,7 +108,7 @@ struct JSONLinesFile: Sendable {
             do {
                 records.append(try decoder.decode(Record.self, from: Data(line)))
             } catch {
-                throw DeliveryError(.outboxCorrupt, "line \(lineNumber) of \(path) is not an outbox record: \(error)")
+                throw MFAError(.outboxCorrupt, "line \(lineNumber) of \(path) is not an outbox record: \(error)")
             }
         }
         // Whatever follows the last newline is a line still being written, or cut short by a crash.
@@ -116,7 +116,7 @@ struct JSONLinesFile: Sendable {
     }
 
     /// The file's bytes, read under a shared lock so no half-written line is seen as complete.
-    private func readAll() throws(DeliveryError) -> [UInt8] {
+    private func readAll() throws(MFAError) -> [UInt8] {
         var descriptor: Int32
         repeat { descriptor = open(path, O_RDONLY | O_CLOEXEC) } while descriptor < 0 && errno == EINTR
         if descriptor < 0 {
@@ -142,17 +142,17 @@ struct JSONLinesFile: Sendable {
     // MARK: - Errors
 
     /// Runs a system call that returns -1 on failure, again while it is interrupted by a signal.
-    private func retryingInterrupts(_ operation: String, _ call: () -> Int32) throws(DeliveryError) {
+    private func retryingInterrupts(_ operation: String, _ call: () -> Int32) throws(MFAError) {
         while call() != 0 {
             if errno == EINTR { continue }
             throw failure(operation)
         }
     }
 
-    /// The one mapping of `errno` to ``DeliveryError`` for this file.
-    private func failure(_ operation: String, file: String = #fileID, line: Int = #line) -> DeliveryError {
+    /// The one mapping of `errno` to ``MFAError`` for this file.
+    private func failure(_ operation: String, file: String = #fileID, line: Int = #line) -> MFAError {
         let code = errno
-        return DeliveryError(
+        return MFAError(
             .outboxUnavailable, "cannot \(operation) \(path): \(String(cString: strerror(code))) (errno \(code))",
             file: file, line: line)
     }

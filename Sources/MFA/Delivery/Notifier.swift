@@ -6,7 +6,7 @@ public protocol Notifier: Sendable {
     /// Hands `notification` to the channel.
     ///
     /// - Parameter notification: The notice.
-    /// - Throws: ``DeliveryError`` when the channel did not accept it. The registry reports the failure; it
+    /// - Throws: ``MFAError`` when the channel did not accept it. The registry reports the failure; it
     ///   does not undo the change that caused the notice.
-    func notify(_ notification: MFANotification) async throws(DeliveryError)
+    func notify(_ notification: MFANotification) async throws(MFAError)
 }

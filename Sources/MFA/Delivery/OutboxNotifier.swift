@@ -19,20 +19,20 @@ public struct OutboxNotifier: Notifier {
     /// Appends `notification` as one line and syncs the file.
     ///
     /// - Parameter notification: The notice.
-    /// - Throws: ``DeliveryError/Code/invalidMessage`` when the address or subject is empty;
-    ///   ``DeliveryError/Code/outboxUnavailable`` when the file cannot be written or synced.
-    public func notify(_ notification: MFANotification) async throws(DeliveryError) {
-        guard !notification.to.isEmpty else { throw DeliveryError(.invalidMessage, "the notice has no recipient") }
-        guard !notification.subject.isEmpty else { throw DeliveryError(.invalidMessage, "the notice has no subject") }
+    /// - Throws: ``MFAError/Code/invalidMessage`` when the address or subject is empty;
+    ///   ``MFAError/Code/outboxUnavailable`` when the file cannot be written or synced.
+    public func notify(_ notification: MFANotification) async throws(MFAError) {
+        guard !notification.to.isEmpty else { throw MFAError(.invalidMessage, "the notice has no recipient") }
+        guard !notification.subject.isEmpty else { throw MFAError(.invalidMessage, "the notice has no subject") }
         try file.append(notification)
     }
 
     /// Every notice in the file, oldest first; a line without its newline is left out.
     ///
     /// - Returns: The notices; empty when the file does not exist yet.
-    /// - Throws: ``DeliveryError/Code/outboxUnavailable`` when the file cannot be read;
-    ///   ``DeliveryError/Code/outboxCorrupt`` when a complete line is not a notice.
-    public func notifications() throws(DeliveryError) -> [MFANotification] {
+    /// - Throws: ``MFAError/Code/outboxUnavailable`` when the file cannot be read;
+    ///   ``MFAError/Code/outboxCorrupt`` when a complete line is not a notice.
+    public func notifications() throws(MFAError) -> [MFANotification] {
         try file.read(MFANotification.self)
     }
 }

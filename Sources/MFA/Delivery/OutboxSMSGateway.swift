@@ -33,10 +33,10 @@ public struct OutboxSMSGateway: SMSGateway {
     ///   - body: The text; must not be empty.
     /// - Returns: A receipt whose ``DeliveryReceipt/messageID`` is the record's `id` and whose status is
     ///   `written`.
-    /// - Throws: ``DeliveryError/Code/invalidMessage`` for an empty body;
-    ///   ``DeliveryError/Code/outboxUnavailable`` when the file cannot be written or synced.
-    public func send(to recipient: PhoneNumber, body: String) async throws(DeliveryError) -> DeliveryReceipt {
-        guard !body.isEmpty else { throw DeliveryError(.invalidMessage, "the message body is empty") }
+    /// - Throws: ``MFAError/Code/invalidMessage`` for an empty body;
+    ///   ``MFAError/Code/outboxUnavailable`` when the file cannot be written or synced.
+    public func send(to recipient: PhoneNumber, body: String) async throws(MFAError) -> DeliveryReceipt {
+        guard !body.isEmpty else { throw MFAError(.invalidMessage, "the message body is empty") }
         let message = OutboxMessage(id: MessageIdentifier.generate(), to: recipient.e164, body: body, time: clock())
         try file.append(message)
         return DeliveryReceipt(channel: "outbox", messageID: message.id, status: "written", acceptedAt: message.time)
@@ -47,9 +47,9 @@ public struct OutboxSMSGateway: SMSGateway {
     /// A last line without its newline (a write in progress, or one cut short by a crash) is left out.
     ///
     /// - Returns: The messages; empty when the file does not exist yet.
-    /// - Throws: ``DeliveryError/Code/outboxUnavailable`` when the file cannot be read;
-    ///   ``DeliveryError/Code/outboxCorrupt`` when a complete line is not a message record.
-    public func messages() throws(DeliveryError) -> [OutboxMessage] {
+    /// - Throws: ``MFAError/Code/outboxUnavailable`` when the file cannot be read;
+    ///   ``MFAError/Code/outboxCorrupt`` when a complete line is not a message record.
+    public func messages() throws(MFAError) -> [OutboxMessage] {
         try file.read(OutboxMessage.self)
     }
 
@@ -58,7 +58,7 @@ public struct OutboxSMSGateway: SMSGateway {
     /// - Parameter recipient: The destination.
     /// - Returns: The last message in the file addressed to it, or nil.
     /// - Throws: As ``messages()``.
-    public func latestMessage(to recipient: PhoneNumber) throws(DeliveryError) -> OutboxMessage? {
+    public func latestMessage(to recipient: PhoneNumber) throws(MFAError) -> OutboxMessage? {
         try messages().last { $0.to == recipient.e164 }
     }
 }

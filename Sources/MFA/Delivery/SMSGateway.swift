@@ -17,7 +17,7 @@ public protocol SMSGateway: Sendable {
     ///     country allow-list).
     ///   - body: The message text, for example `Your KeyBridge code is 123456`.
     /// - Returns: What the channel said about the accepted message.
-    /// - Throws: ``DeliveryError`` when the channel did not accept the message, did not answer in time, or
+    /// - Throws: ``MFAError`` when the channel did not accept the message, did not answer in time, or
     ///   could not be reached.
-    func send(to recipient: PhoneNumber, body: String) async throws(DeliveryError) -> DeliveryReceipt
+    func send(to recipient: PhoneNumber, body: String) async throws(MFAError) -> DeliveryReceipt
 }

@@ -10,7 +10,7 @@ import FoundationNetworking
 /// `application/x-www-form-urlencoded` body of `To`, then `From` or `MessagingServiceSid`, then `Body`,
 /// and HTTP basic authentication (`AccountSid:AuthToken`, or `ApiKeySid:ApiKeySecret`). A 2xx answer
 /// yields the message SID (`SM…`) and status (`queued`, `accepted`, …) as the receipt. Anything else is
-/// a ``DeliveryError`` that carries Twilio's own error code and message from its JSON error body, for
+/// an ``MFAError`` that carries Twilio's own error code and message from its JSON error body, for
 /// example code `21211` for an invalid `To` number. Redirects are refused; the whole exchange must finish
 /// within the configured timeout.
 ///
@@ -99,13 +99,13 @@ public final class TwilioSMSGateway: SMSGateway {
     /// - Parameters:
     ///   - configuration: Account, credentials, sender, endpoint and timeout.
     ///   - clock: Unix seconds for receipts; nil for the system clock.
-    /// - Throws: ``DeliveryError/Code/invalidConfiguration`` for an account SID that is not `AC` and 32
+    /// - Throws: ``MFAError/Code/invalidConfiguration`` for an account SID that is not `AC` and 32
     ///   hex digits, an API key SID not `SK…`, a Messaging Service SID not `MG…`, an invalid alphanumeric
     ///   sender ID, an empty secret, a base URL that is not http(s) with a host, or a timeout that is not
     ///   positive.
-    public init(configuration: Configuration, clock: (@Sendable () -> Int64)? = nil) throws(DeliveryError) {
+    public init(configuration: Configuration, clock: (@Sendable () -> Int64)? = nil) throws(MFAError) {
         guard Self.isSID(configuration.accountSID, prefix: "AC") else {
-            throw DeliveryError(.invalidConfiguration, "a Twilio account SID is AC followed by 32 hex digits")
+            throw MFAError(.invalidConfiguration, "a Twilio account SID is AC followed by 32 hex digits")
         }
         let user: String
         let secret: GatewaySecret
@@ -115,12 +115,12 @@ public final class TwilioSMSGateway: SMSGateway {
             secret = token
         case .apiKey(let sid, let keySecret):
             guard Self.isSID(sid, prefix: "SK") else {
-                throw DeliveryError(.invalidConfiguration, "a Twilio API key SID is SK followed by 32 hex digits")
+                throw MFAError(.invalidConfiguration, "a Twilio API key SID is SK followed by 32 hex digits")
             }
             user = sid
             secret = keySecret
         }
-        guard !secret.isEmpty else { throw DeliveryError(.invalidConfiguration, "the Twilio secret is empty") }
+        guard !secret.isEmpty else { throw MFAError(.invalidConfiguration, "the Twilio secret is empty") }
         switch configuration.sender {
         case .phoneNumber:
             break
@@ -129,28 +129,28 @@ public final class TwilioSMSGateway: SMSGateway {
             guard (1...11).contains(id.unicodeScalars.count), allowed,
                 id.unicodeScalars.contains(where: { $0.isASCII && $0.properties.isAlphabetic })
             else {
-                throw DeliveryError(
+                throw MFAError(
                     .invalidConfiguration,
                     "an alphanumeric sender ID has 1 to 11 ASCII letters, digits and spaces, at least one a letter")
             }
         case .messagingService(let sid):
             guard Self.isSID(sid, prefix: "MG") else {
-                throw DeliveryError(.invalidConfiguration, "a Messaging Service SID is MG followed by 32 hex digits")
+                throw MFAError(.invalidConfiguration, "a Messaging Service SID is MG followed by 32 hex digits")
             }
         }
         guard let scheme = configuration.baseURL.scheme?.lowercased(), scheme == "https" || scheme == "http",
             configuration.baseURL.host != nil, configuration.baseURL.query == nil
         else {
-            throw DeliveryError(.invalidConfiguration, "the Twilio base URL must be http(s)://host[:port][/path]")
+            throw MFAError(.invalidConfiguration, "the Twilio base URL must be http(s)://host[:port][/path]")
         }
         guard configuration.timeout > .zero else {
-            throw DeliveryError(.invalidConfiguration, "the timeout must be positive")
+            throw MFAError(.invalidConfiguration, "the timeout must be positive")
         }
         var base = configuration.baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         guard let endpoint = URL(string: "\(base)/2010-04-01/Accounts/\(configuration.accountSID)/Messages.json")
         else {
-            throw DeliveryError(.invalidConfiguration, "the Twilio base URL does not form a valid endpoint")
+            throw MFAError(.invalidConfiguration, "the Twilio base URL does not form a valid endpoint")
         }
         self.configuration = configuration
         self.endpoint = endpoint
@@ -165,16 +165,16 @@ public final class TwilioSMSGateway: SMSGateway {
     ///   - recipient: The destination, sent as `To`.
     ///   - body: The text, sent as `Body`: 1 to 1600 Unicode scalars.
     /// - Returns: The receipt: Twilio's message SID and status.
-    /// - Throws: ``DeliveryError`` — ``DeliveryError/Code/invalidMessage`` for an empty or too long body;
-    ///   ``DeliveryError/Code/rejected`` (with Twilio's ``DeliveryError/providerCode``) for a 4xx,
-    ///   ``DeliveryError/Code/authenticationFailed`` for 401/403, ``DeliveryError/Code/rateLimited`` for
-    ///   429, ``DeliveryError/Code/providerUnavailable`` for a 5xx; ``DeliveryError/Code/timeout``,
-    ///   ``DeliveryError/Code/connectionFailed`` or ``DeliveryError/Code/invalidResponse`` for transport
+    /// - Throws: ``MFAError`` — ``MFAError/Code/invalidMessage`` for an empty or too long body;
+    ///   ``MFAError/Code/rejected`` (with Twilio's ``MFAError/providerCode``) for a 4xx,
+    ///   ``MFAError/Code/authenticationFailed`` for 401/403, ``MFAError/Code/rateLimited`` for
+    ///   429, ``MFAError/Code/providerUnavailable`` for a 5xx; ``MFAError/Code/timeout``,
+    ///   ``MFAError/Code/connectionFailed`` or ``MFAError/Code/invalidResponse`` for transport
     ///   failures.
-    public func send(to recipient: PhoneNumber, body: String) async throws(DeliveryError) -> DeliveryReceipt {
-        guard !body.isEmpty else { throw DeliveryError(.invalidMessage, "the message body is empty") }
+    public func send(to recipient: PhoneNumber, body: String) async throws(MFAError) -> DeliveryReceipt {
+        guard !body.isEmpty else { throw MFAError(.invalidMessage, "the message body is empty") }
         guard body.unicodeScalars.count <= Self.maximumBodyLength else {
-            throw DeliveryError(.invalidMessage, "Twilio accepts at most \(Self.maximumBodyLength) characters")
+            throw MFAError(.invalidMessage, "Twilio accepts at most \(Self.maximumBodyLength) characters")
         }
         let form = FormURLEncoding.encode(formFields(to: recipient, body: body))
         let response = try await transport.post(

@@ -13,8 +13,8 @@ import FoundationNetworking
 /// ``Configuration/signatureHeader`` carries `sha256=` and the lowercase hex HMAC-SHA256 of the exact body
 /// bytes under that secret (see ``WebhookSignature``); the signed `timestamp` and `id` let the receiver
 /// refuse stale and replayed requests. A 2xx answer is acceptance; its JSON `id` or `message_id`, when
-/// present, becomes the receipt's message ID. Any other answer, a timeout or a connection failure is a
-/// ``DeliveryError``.
+/// present, becomes the receipt's message ID. Any other answer, a timeout or a connection failure is an
+/// ``MFAError``.
 public final class WebhookSMSGateway: SMSGateway {
     /// Where to POST, and how to sign.
     public struct Configuration: Sendable, CustomStringConvertible {
@@ -76,26 +76,26 @@ public final class WebhookSMSGateway: SMSGateway {
     /// - Parameters:
     ///   - configuration: Endpoint, signing and timeout.
     ///   - clock: Unix seconds for the `timestamp` member and receipts; nil for the system clock.
-    /// - Throws: ``DeliveryError/Code/invalidConfiguration`` for a URL that is not http(s) with a host, an
+    /// - Throws: ``MFAError/Code/invalidConfiguration`` for a URL that is not http(s) with a host, an
     ///   empty signing secret, an empty or malformed header name, an extra field that reuses a reserved
     ///   member, or a timeout that is not positive.
-    public init(configuration: Configuration, clock: (@Sendable () -> Int64)? = nil) throws(DeliveryError) {
+    public init(configuration: Configuration, clock: (@Sendable () -> Int64)? = nil) throws(MFAError) {
         guard let scheme = configuration.url.scheme?.lowercased(), scheme == "https" || scheme == "http",
             configuration.url.host != nil
         else {
-            throw DeliveryError(.invalidConfiguration, "the webhook URL must be http(s)://host…")
+            throw MFAError(.invalidConfiguration, "the webhook URL must be http(s)://host…")
         }
         if let secret = configuration.signingSecret, secret.isEmpty {
-            throw DeliveryError(.invalidConfiguration, "the webhook signing secret is empty")
+            throw MFAError(.invalidConfiguration, "the webhook signing secret is empty")
         }
         for name in [configuration.signatureHeader] + Array(configuration.headers.keys) where !Self.isToken(name) {
-            throw DeliveryError(.invalidConfiguration, "\"\(name)\" is not a valid HTTP header name")
+            throw MFAError(.invalidConfiguration, "\"\(name)\" is not a valid HTTP header name")
         }
         if let reused = configuration.extraFields.keys.sorted().first(where: Self.reservedFields.contains) {
-            throw DeliveryError(.invalidConfiguration, "the extra field \"\(reused)\" would replace a reserved member")
+            throw MFAError(.invalidConfiguration, "the extra field \"\(reused)\" would replace a reserved member")
         }
         guard configuration.timeout > .zero else {
-            throw DeliveryError(.invalidConfiguration, "the timeout must be positive")
+            throw MFAError(.invalidConfiguration, "the timeout must be positive")
         }
         self.configuration = configuration
         self.transport = HTTPTransport(timeout: configuration.timeout)
@@ -108,12 +108,12 @@ public final class WebhookSMSGateway: SMSGateway {
     ///   - recipient: The destination, sent as `to` in E.164.
     ///   - body: The text, sent as `body`; must not be empty.
     /// - Returns: The receipt; its message ID is the answer's `id` or `message_id`, else the `id` sent.
-    /// - Throws: ``DeliveryError`` — ``DeliveryError/Code/invalidMessage`` for an empty body; the HTTP
-    ///   status codes map as for ``TwilioSMSGateway``; ``DeliveryError/Code/timeout``,
-    ///   ``DeliveryError/Code/connectionFailed`` or ``DeliveryError/Code/invalidResponse`` for transport
+    /// - Throws: ``MFAError`` — ``MFAError/Code/invalidMessage`` for an empty body; the HTTP
+    ///   status codes map as for ``TwilioSMSGateway``; ``MFAError/Code/timeout``,
+    ///   ``MFAError/Code/connectionFailed`` or ``MFAError/Code/invalidResponse`` for transport
     ///   failures.
-    public func send(to recipient: PhoneNumber, body: String) async throws(DeliveryError) -> DeliveryReceipt {
-        guard !body.isEmpty else { throw DeliveryError(.invalidMessage, "the message body is empty") }
+    public func send(to recipient: PhoneNumber, body: String) async throws(MFAError) -> DeliveryReceipt {
+        guard !body.isEmpty else { throw MFAError(.invalidMessage, "the message body is empty") }
         let id = MessageIdentifier.generate()
         let now = clock()
         let payload = try Self.encodeBody(
@@ -136,7 +136,7 @@ public final class WebhookSMSGateway: SMSGateway {
 
     /// The JSON body: one object, keys sorted, slashes not escaped.
     static func encodeBody(to: String, body: String, id: String, timestamp: Int64, extraFields: [String: String])
-        throws(DeliveryError) -> [UInt8]
+        throws(MFAError) -> [UInt8]
     {
         var object: [String: JSONScalar] = extraFields.mapValues { .string($0) }
         object["to"] = .string(to)
@@ -148,7 +148,7 @@ public final class WebhookSMSGateway: SMSGateway {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return Array(try encoder.encode(object))
         } catch {
-            throw DeliveryError(.invalidMessage, "the webhook body cannot be encoded as JSON: \(error)")
+            throw MFAError(.invalidMessage, "the webhook body cannot be encoded as JSON: \(error)")
         }
     }
 

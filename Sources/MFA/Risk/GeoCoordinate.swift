@@ -16,11 +16,11 @@ public struct GeoCoordinate: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - latitude: Degrees north, −90…90.
     ///   - longitude: Degrees east, −180…180.
-    /// - Throws: ``GeoIPError/Code/invalidCoordinate`` for a value out of range or not finite.
-    public init(latitude: Double, longitude: Double) throws(GeoIPError) {
+    /// - Throws: ``MFAError/Code/invalidCoordinate`` for a value out of range or not finite.
+    public init(latitude: Double, longitude: Double) throws(MFAError) {
         guard latitude.isFinite, longitude.isFinite, (-90...90).contains(latitude), (-180...180).contains(longitude)
         else {
-            throw GeoIPError(.invalidCoordinate, "(\(latitude), \(longitude)) is not a latitude and longitude")
+            throw MFAError(.invalidCoordinate, "(\(latitude), \(longitude)) is not a latitude and longitude")
         }
         self.latitude = latitude
         self.longitude = longitude
@@ -51,7 +51,7 @@ public struct GeoCoordinate: Sendable, Hashable, Codable {
     /// Decodes `latitude` and `longitude` and checks them as ``init(latitude:longitude:)`` does.
     ///
     /// - Parameter decoder: Holds the two numbers.
-    /// - Throws: ``GeoIPError/Code/invalidCoordinate`` for values out of range.
+    /// - Throws: ``MFAError/Code/invalidCoordinate`` for values out of range.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(

@@ -51,13 +51,13 @@ public struct IPAddress: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// An address from its network-order bytes.
     ///
     /// - Parameter bytes: 4 bytes for IPv4, 16 for IPv6.
-    /// - Throws: ``GeoIPError/Code/invalidAddress`` for any other length.
-    public init(bytes: [UInt8]) throws(GeoIPError) {
+    /// - Throws: ``MFAError/Code/invalidAddress`` for any other length.
+    public init(bytes: [UInt8]) throws(MFAError) {
         func word(_ slice: ArraySlice<UInt8>) -> UInt64 { slice.reduce(0) { $0 << 8 | UInt64($1) } }
         switch bytes.count {
         case 4: self.init(ipv4: UInt32(word(bytes[0..<4])))
         case 16: self.init(ipv6High: word(bytes[0..<8]), low: word(bytes[8..<16]))
-        default: throw GeoIPError(.invalidAddress, "an address has 4 or 16 bytes, not \(bytes.count)")
+        default: throw MFAError(.invalidAddress, "an address has 4 or 16 bytes, not \(bytes.count)")
         }
     }
 
@@ -87,8 +87,8 @@ public struct IPAddress: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// Parses an address, reporting why it is not one.
     ///
     /// - Parameter text: For example `192.0.2.1`, `2001:db8::1` or `::ffff:192.0.2.1`.
-    /// - Throws: ``GeoIPError/Code/invalidAddress`` with the reason.
-    public init(parsing text: String) throws(GeoIPError) {
+    /// - Throws: ``MFAError/Code/invalidAddress`` with the reason.
+    public init(parsing text: String) throws(MFAError) {
         if text.utf8.contains(UInt8(ascii: ":")) {
             let (high, low) = try Self.parseIPv6(Array(text.utf8), text: text)
             self.init(ipv6High: high, low: low)
@@ -106,29 +106,29 @@ public struct IPAddress: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// A dotted quad: four decimal octets, no leading zeros.
-    private static func parseIPv4(_ bytes: ArraySlice<UInt8>, text: String) throws(GeoIPError) -> UInt32 {
+    private static func parseIPv4(_ bytes: ArraySlice<UInt8>, text: String) throws(MFAError) -> UInt32 {
         let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 4 else {
-            throw GeoIPError(.invalidAddress, "\"\(text)\" is not four dot-separated numbers")
+            throw MFAError(.invalidAddress, "\"\(text)\" is not four dot-separated numbers")
         }
         var value: UInt32 = 0
         for part in parts {
             guard (1...3).contains(part.count), part.allSatisfy({ (0x30...0x39).contains($0) }) else {
-                throw GeoIPError(.invalidAddress, "\"\(text)\" has an octet that is not 1 to 3 decimal digits")
+                throw MFAError(.invalidAddress, "\"\(text)\" has an octet that is not 1 to 3 decimal digits")
             }
             guard part.count == 1 || part.first != UInt8(ascii: "0") else {
-                throw GeoIPError(.invalidAddress, "\"\(text)\" has an octet with a leading zero")
+                throw MFAError(.invalidAddress, "\"\(text)\" has an octet with a leading zero")
             }
             let octet = part.reduce(0) { $0 * 10 + UInt32($1 - 0x30) }
-            guard octet <= 255 else { throw GeoIPError(.invalidAddress, "\"\(text)\" has an octet above 255") }
+            guard octet <= 255 else { throw MFAError(.invalidAddress, "\"\(text)\" has an octet above 255") }
             value = value << 8 | octet
         }
         return value
     }
 
     /// RFC 4291 §2.2 text forms 1 to 3.
-    private static func parseIPv6(_ bytes: [UInt8], text: String) throws(GeoIPError) -> (UInt64, UInt64) {
-        func fail(_ why: String) -> GeoIPError { GeoIPError(.invalidAddress, "\"\(text)\" \(why)") }
+    private static func parseIPv6(_ bytes: [UInt8], text: String) throws(MFAError) -> (UInt64, UInt64) {
+        func fail(_ why: String) -> MFAError { MFAError(.invalidAddress, "\"\(text)\" \(why)") }
         // Locate "::", at most once.
         var compression: Int?
         var index = 0
@@ -156,7 +156,7 @@ public struct IPAddress: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
         // Each side is groups separated by single colons; only the very last group of the address may be
         // a dotted quad.
-        func groups(_ side: ArraySlice<UInt8>, isLast: Bool) throws(GeoIPError) -> [UInt16] {
+        func groups(_ side: ArraySlice<UInt8>, isLast: Bool) throws(MFAError) -> [UInt16] {
             if side.isEmpty { return [] }
             let pieces = side.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
             var result: [UInt16] = []
@@ -257,7 +257,7 @@ public struct IPAddress: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// Decodes the text form and parses it strictly.
     ///
     /// - Parameter decoder: Holds one string.
-    /// - Throws: ``GeoIPError/Code/invalidAddress`` for text that is not an address.
+    /// - Throws: ``MFAError/Code/invalidAddress`` for text that is not an address.
     public init(from decoder: any Decoder) throws {
         try self.init(parsing: try decoder.singleValueContainer().decode(String.self))
     }

@@ -15,15 +15,15 @@ public struct IPRange: Sendable, Hashable, Codable, CustomStringConvertible, Los
     /// - Parameters:
     ///   - network: The first address; its bits after `prefixLength` must be zero.
     ///   - prefixLength: 0…32 for IPv4, 0…128 for IPv6.
-    /// - Throws: ``GeoIPError/Code/invalidRange`` for a prefix out of range or host bits set.
-    public init(network: IPAddress, prefixLength: Int) throws(GeoIPError) {
+    /// - Throws: ``MFAError/Code/invalidRange`` for a prefix out of range or host bits set.
+    public init(network: IPAddress, prefixLength: Int) throws(MFAError) {
         guard (0...network.family.bitWidth).contains(prefixLength) else {
-            throw GeoIPError(
+            throw MFAError(
                 .invalidRange, "a prefix length for \(network) is 0 to \(network.family.bitWidth), not \(prefixLength)")
         }
         let (maskHigh, maskLow) = Self.mask(family: network.family, prefixLength: prefixLength)
         guard network.high & ~maskHigh == 0, network.low & ~maskLow == 0 else {
-            throw GeoIPError(.invalidRange, "\(network)/\(prefixLength) has host bits set")
+            throw MFAError(.invalidRange, "\(network)/\(prefixLength) has host bits set")
         }
         self.network = network
         self.prefixLength = prefixLength
@@ -32,11 +32,11 @@ public struct IPRange: Sendable, Hashable, Codable, CustomStringConvertible, Los
     /// Parses `address/prefix`, or a bare address as a single-address range.
     ///
     /// - Parameter text: For example `10.0.0.0/8`, `2001:db8::/32` or `198.51.100.7`.
-    /// - Throws: ``GeoIPError/Code/invalidRange`` for a missing or malformed prefix, a prefix out of range,
-    ///   or host bits set; ``GeoIPError/Code/invalidAddress`` for a malformed address.
-    public init(parsing text: String) throws(GeoIPError) {
+    /// - Throws: ``MFAError/Code/invalidRange`` for a missing or malformed prefix, a prefix out of range,
+    ///   or host bits set; ``MFAError/Code/invalidAddress`` for a malformed address.
+    public init(parsing text: String) throws(MFAError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2 else { throw GeoIPError(.invalidRange, "\"\(text)\" has more than one /") }
+        guard parts.count <= 2 else { throw MFAError(.invalidRange, "\"\(text)\" has more than one /") }
         let address = try IPAddress(parsing: String(parts[0]))
         var prefixLength = address.family.bitWidth
         if parts.count == 2 {
@@ -44,7 +44,7 @@ public struct IPRange: Sendable, Hashable, Codable, CustomStringConvertible, Los
             guard (1...3).contains(digits.count), digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
                 digits.count == 1 || digits.first != "0", let value = Int(digits)
             else {
-                throw GeoIPError(.invalidRange, "\"\(text)\" has a prefix length that is not a decimal number")
+                throw MFAError(.invalidRange, "\"\(text)\" has a prefix length that is not a decimal number")
             }
             prefixLength = value
         }
@@ -91,7 +91,8 @@ public struct IPRange: Sendable, Hashable, Codable, CustomStringConvertible, Los
     /// Decodes the text form and parses it strictly.
     ///
     /// - Parameter decoder: Holds one string.
-    /// - Throws: ``GeoIPError`` for text that is not a range.
+    /// - Throws: ``MFAError/Code/invalidRange`` or ``MFAError/Code/invalidAddress`` for text that is not a
+    ///   range.
     public init(from decoder: any Decoder) throws {
         try self.init(parsing: try decoder.singleValueContainer().decode(String.self))
     }

@@ -19,10 +19,10 @@ public final class MaxMindIPLocator: IPLocator {
     /// Opens and memory-maps the database at `path`.
     ///
     /// - Parameter path: The `.mmdb` file.
-    /// - Throws: ``GeoIPError/Code/databaseUnreadable`` when the file cannot be opened or mapped;
-    ///   ``GeoIPError/Code/invalidDatabase`` when it is not a MaxMind DB or its metadata or search tree is
+    /// - Throws: ``MFAError/Code/databaseUnreadable`` when the file cannot be opened or mapped;
+    ///   ``MFAError/Code/invalidDatabase`` when it is not a MaxMind DB or its metadata or search tree is
     ///   damaged.
-    public init(path: String) throws(GeoIPError) {
+    public init(path: String) throws(MFAError) {
         database = try MaxMindDatabase(path: path)
         metadata = database.metadata()
     }
@@ -40,8 +40,8 @@ public final class MaxMindIPLocator: IPLocator {
     /// - Parameter address: The client's address.
     /// - Returns: The location; nil when the database has no record for the address (or holds IPv4 only
     ///   and the address is IPv6), or when the record has none of the members this reads.
-    /// - Throws: ``GeoIPError/Code/lookupFailed`` when the search tree or data section is damaged.
-    public func lookup(_ address: IPAddress) throws(GeoIPError) -> GeoLocation? {
+    /// - Throws: ``MFAError/Code/lookupFailed`` when the search tree or data section is damaged.
+    public func lookup(_ address: IPAddress) throws(MFAError) -> GeoLocation? {
         let address = address.unmapped
         if address.family == .ipv6 && metadata.ipVersion == 4 { return nil }
         return try database.lookup(address.description)
@@ -68,7 +68,7 @@ private final class MaxMindDatabase: @unchecked Sendable {
     /// Allocated and owned by this object; `MMDB_close`d, deinitialized and freed in deinit.
     private let handle: UnsafeMutablePointer<MMDB_s>
 
-    init(path: String) throws(GeoIPError) {
+    init(path: String) throws(MFAError) {
         let handle = UnsafeMutablePointer<MMDB_s>.allocate(capacity: 1)
         handle.initialize(to: MMDB_s())
         let status = MMDB_open(path, UInt32(MMDB_MODE_MMAP), handle)
@@ -98,17 +98,17 @@ private final class MaxMindDatabase: @unchecked Sendable {
     }
 
     /// Looks up the canonical text of an address and reads the members of ``GeoLocation``.
-    func lookup(_ addressText: String) throws(GeoIPError) -> GeoLocation? {
+    func lookup(_ addressText: String) throws(MFAError) -> GeoLocation? {
         var gaiError: Int32 = 0
         var mmdbError: Int32 = 0
         let result = MMDB_lookup_string(handle, addressText, &gaiError, &mmdbError)
         guard gaiError == 0 else {
             // The text is this module's own canonical form, so getaddrinfo refusing it is a library fault.
-            throw GeoIPError(.lookupFailed, "getaddrinfo refused \(addressText): \(String(cString: gai_strerror(gaiError)))")
+            throw MFAError(.lookupFailed, "getaddrinfo refused \(addressText): \(String(cString: gai_strerror(gaiError)))")
         }
         if mmdbError == MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR { return nil }
         guard mmdbError == MMDB_SUCCESS else {
-            throw GeoIPError(.lookupFailed, "looking up \(addressText): \(Self.message(mmdbError))")
+            throw MFAError(.lookupFailed, "looking up \(addressText): \(Self.message(mmdbError))")
         }
         guard result.found_entry else { return nil }
         var entry = result.entry
@@ -130,12 +130,12 @@ private final class MaxMindDatabase: @unchecked Sendable {
     // MARK: Reading values
 
     /// The data at `path` below `entry`, or nil when the record has nothing there.
-    private func value(_ entry: inout MMDB_entry_s, _ path: [String]) throws(GeoIPError) -> MMDB_entry_data_s? {
+    private func value(_ entry: inout MMDB_entry_s, _ path: [String]) throws(MFAError) -> MMDB_entry_data_s? {
         // strdup'd copies owned here, freed by the defer; MMDB_aget_value only reads them during the call.
         let keys = path.map { strdup($0) }
         defer { keys.forEach { free($0) } }
         guard keys.allSatisfy({ $0 != nil }) else {
-            throw GeoIPError(.lookupFailed, "out of memory building a lookup path")
+            throw MFAError(.lookupFailed, "out of memory building a lookup path")
         }
         var pointers: [UnsafePointer<CChar>?] = keys.map { $0.map { UnsafePointer($0) } } + [nil]
         var data = MMDB_entry_data_s()
@@ -147,11 +147,11 @@ private final class MaxMindDatabase: @unchecked Sendable {
             // The record is laid out differently (for example, no `city` map): it has nothing here.
             return nil
         default:
-            throw GeoIPError(.lookupFailed, "reading \(path.joined(separator: ".")): \(Self.message(status))")
+            throw MFAError(.lookupFailed, "reading \(path.joined(separator: ".")): \(Self.message(status))")
         }
     }
 
-    private func double(_ entry: inout MMDB_entry_s, _ path: [String]) throws(GeoIPError) -> Double? {
+    private func double(_ entry: inout MMDB_entry_s, _ path: [String]) throws(MFAError) -> Double? {
         guard let data = try value(&entry, path) else { return nil }
         switch Int32(bitPattern: data.type) {
         case MMDB_DATA_TYPE_DOUBLE: return data.double_value
@@ -160,7 +160,7 @@ private final class MaxMindDatabase: @unchecked Sendable {
         }
     }
 
-    private func integer(_ entry: inout MMDB_entry_s, _ path: [String]) throws(GeoIPError) -> Int? {
+    private func integer(_ entry: inout MMDB_entry_s, _ path: [String]) throws(MFAError) -> Int? {
         guard let data = try value(&entry, path) else { return nil }
         switch Int32(bitPattern: data.type) {
         case MMDB_DATA_TYPE_UINT16: return Int(data.uint16)
@@ -170,7 +170,7 @@ private final class MaxMindDatabase: @unchecked Sendable {
         }
     }
 
-    private func string(_ entry: inout MMDB_entry_s, _ path: [String]) throws(GeoIPError) -> String? {
+    private func string(_ entry: inout MMDB_entry_s, _ path: [String]) throws(MFAError) -> String? {
         guard let data = try value(&entry, path), Int32(bitPattern: data.type) == MMDB_DATA_TYPE_UTF8_STRING,
             let start = data.utf8_string
         else { return nil }
@@ -182,14 +182,14 @@ private final class MaxMindDatabase: @unchecked Sendable {
 
     // MARK: Errors
 
-    /// The one mapping of `MMDB_open` statuses to ``GeoIPError``.
-    private static func openError(_ status: Int32, errno: Int32, path: String) -> GeoIPError {
+    /// The one mapping of `MMDB_open` statuses to ``MFAError``.
+    private static func openError(_ status: Int32, errno: Int32, path: String) -> MFAError {
         switch status {
         case MMDB_FILE_OPEN_ERROR, MMDB_IO_ERROR, MMDB_OUT_OF_MEMORY_ERROR:
-            return GeoIPError(
+            return MFAError(
                 .databaseUnreadable, "cannot open \(path): \(message(status)) (\(String(cString: strerror(errno))))")
         default:
-            return GeoIPError(.invalidDatabase, "\(path) is not a usable MaxMind DB: \(message(status))")
+            return MFAError(.invalidDatabase, "\(path) is not a usable MaxMind DB: \(message(status))")
         }
     }
 

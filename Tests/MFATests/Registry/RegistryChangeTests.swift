@@ -162,6 +162,7 @@ struct RegistryChangeTests {
         let result = try await fixture.registry.confirmTOTPEnrollment(
             accountID: "alice", methodID: enrollment.methodID, code: try totp.code(at: fixture.clock.now))
         #expect(result.notificationFailure?.code == .deliveryFailed)
+        #expect(result.notificationFailure?.reason.contains("outbox-unavailable: the test notifier is failing") == true)
         #expect(result.method.state == .active)
         #expect(try fixture.auditActions("alice").contains("notification-failed"))
     }

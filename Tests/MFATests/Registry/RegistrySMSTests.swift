@@ -195,6 +195,7 @@ struct RegistrySMSTests {
         fixture.sms.setFailing(true)
         let error = await mfaError { _ = try await fixture.registry.beginSMSEnrollment(accountID: "alice", phoneNumber: Self.phone) }
         #expect(error?.code == .deliveryFailed)
+        #expect(error?.reason.contains("provider-unavailable: the test gateway is failing") == true)
         #expect(try fixture.registry.methods(accountID: "alice").isEmpty)
         #expect(try fixture.auditActions("alice").contains("sms-delivery-failed"))
         fixture.sms.setFailing(false)

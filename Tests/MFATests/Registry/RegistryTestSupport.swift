@@ -25,13 +25,13 @@ final class RecordingSMSGateway: SMSGateway {
 
     func setFailing(_ failing: Bool) { state.withLock { $0.failing = failing } }
 
-    func send(to recipient: PhoneNumber, body: String) async throws(DeliveryError) -> DeliveryReceipt {
+    func send(to recipient: PhoneNumber, body: String) async throws(MFAError) -> DeliveryReceipt {
         onSend?()
         let failing = state.withLock { state -> Bool in
             if !state.failing { state.sent.append(Sent(to: recipient.e164, body: body)) }
             return state.failing
         }
-        if failing { throw DeliveryError(.providerUnavailable, "the test gateway is failing") }
+        if failing { throw MFAError(.providerUnavailable, "the test gateway is failing") }
         return DeliveryReceipt(channel: "test", messageID: nil, status: "accepted", acceptedAt: 0)
     }
 
@@ -70,13 +70,13 @@ final class RecordingNotifier: Notifier {
 
     func setFailing(_ failing: Bool) { state.withLock { $0.failing = failing } }
 
-    func notify(_ notification: MFANotification) async throws(DeliveryError) {
+    func notify(_ notification: MFANotification) async throws(MFAError) {
         onNotify?()
         let failing = state.withLock { state -> Bool in
             if !state.failing { state.sent.append(notification) }
             return state.failing
         }
-        if failing { throw DeliveryError(.outboxUnavailable, "the test notifier is failing") }
+        if failing { throw MFAError(.outboxUnavailable, "the test notifier is failing") }
     }
 }
 

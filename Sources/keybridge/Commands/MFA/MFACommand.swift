@@ -138,7 +138,15 @@ enum MFAInput {
         } catch {
             throw CommandFailure("'\(phone)' is not an E.164 phone number: \(error.reason)")
         }
-        guard let message = try OutboxSMSGateway(path: path).latestMessage(to: number) else {
+        let latest: OutboxMessage?
+        do {
+            latest = try OutboxSMSGateway(path: path).latestMessage(to: number)
+        } catch {
+            // An unreadable outbox is the set-up's problem, not the registry's: print its code and reason as they
+            // are, not as a registry error with a user's message.
+            throw CommandFailure(error.description)
+        }
+        guard let message = latest else {
             throw CommandFailure("the SMS outbox \(path) holds no message to \(number.e164)")
         }
         let digits = message.body.split(whereSeparator: { !$0.isNumber }).first { $0.count >= 6 && $0.count <= 8 }
