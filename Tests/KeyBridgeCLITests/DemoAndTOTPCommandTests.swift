@@ -115,30 +115,16 @@ import Testing
                 ["totp", "code", "--secret", "-", "--algorithm", algorithm, "--digits", String(digits), "--period",
                  String(period), "--time", String(time)], stdin: base32 + "\n")
             #expect(ours.status == 0, "\(ours.stderr)")
-            let theirs = try oathtool(
+            let theirs = try Oathtool.run(
                 ["--totp=\(algorithm.lowercased())", "--digits=\(digits)", "--time-step-size=\(period)s",
                  "--now=@\(time)", hex])
             #expect(ours.stdout == theirs, "\(algorithm) \(digits) digits, \(period) s, at \(time)")
         }
     }
 
-    /// Runs Debian's `oathtool` (installed by `scripts/install-deps --test`).
-    func oathtool(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/oathtool")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// The Base32 form of a hex secret, as oathtool itself prints it (`oathtool -v` "Base32 secret:").
     func oathtoolBase32(hex: String) throws -> String {
-        let verbose = try oathtool(["--totp", "-v", hex])
+        let verbose = try Oathtool.run(["--totp", "-v", hex])
         let line = try #require(verbose.split(separator: "\n").first { $0.hasPrefix("Base32 secret: ") })
         return String(line.dropFirst("Base32 secret: ".count))
     }

@@ -21,20 +21,6 @@ import Testing
         }
     }
 
-    /// The TOTP code for `secret` at `time`, computed by Debian's oathtool (independent of KeyBridge).
-    static func oathtoolCode(base32 secret: String, at time: Int64) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/oathtool")
-        process.arguments = ["--totp", "--base32", "--now=@\(time)", secret.replacingOccurrences(of: " ", with: "")]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     static let t0: Int64 = 1_800_000_000
 
     @Test("The README flow: add an account, sign-in needs enrollment, enroll TOTP with its QR code, then a sign-in is challenged and a correct code trusts the device for 5 days")
@@ -61,12 +47,12 @@ import Testing
         #expect(uri.contains("issuer=KeyBridge"))
 
         // A wrong code is refused with the exact message, and the method stays pending.
-        let wrongCode = try Self.oathtoolCode(base32: secret, at: Self.t0) == "000000" ? "111111" : "000000"
+        let wrongCode = try Oathtool.code(base32: secret, at: Self.t0) == "000000" ? "111111" : "000000"
         let wrong = try db.mfa(["enroll-totp", "alice", "--confirm", methodID, "--code-stdin"], now: Self.t0, stdin: wrongCode + "\n")
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("Code is not valid. Try again, or view troubleshooting tips"))
 
-        let code = try Self.oathtoolCode(base32: secret, at: Self.t0)
+        let code = try Oathtool.code(base32: secret, at: Self.t0)
         let confirmed = try db.mfa(
             ["enroll-totp", "alice", "--confirm", methodID, "--code-stdin", "--json"], now: Self.t0, stdin: code + "\n")
         #expect(confirmed.status == 0, "\(confirmed.stderr)")
@@ -78,7 +64,7 @@ import Testing
         #expect(challenged.json?["decision"] as? String == "challenge")
 
         // The code of the enrollment's time step was used once: the next step's code signs in.
-        let next = try Self.oathtoolCode(base32: secret, at: Self.t0 + 60)
+        let next = try Oathtool.code(base32: secret, at: Self.t0 + 60)
         let token = db.folder.appendingPathComponent("device.token").path
         let verified = try db.mfa(
             ["verify", "alice", "--totp", "--code-stdin", "--remember-device", token], now: Self.t0 + 60, stdin: next + "\n")

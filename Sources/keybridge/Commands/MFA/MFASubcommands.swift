@@ -282,27 +282,20 @@ struct MFAEnrollSMSCommand: Command {
         options: MFAOptions.specs + [
             .single("phone", "NUMBER", required: true, help: "The number in E.164 form, e.g. +14155550100."),
             .single("name", "NAME", help: "A name for the phone (default \"Phone\")."),
-            MFAInput.codeStdinSpec,
-            .flag("code-from-outbox", help: "Take the code from the SMS outbox instead of asking."),
-        ])
+        ] + SMSCodeSource.specs)
 
     let options: MFAOptions
     let account: String
     let phone: String
     let name: String
-    let codeFromStandardInput: Bool
-    let codeFromOutbox: Bool
+    let codeSource: SMSCodeSource
 
     init(arguments: ParsedArguments) throws(ValidationError) {
         options = try MFAOptions(arguments)
         account = try accountArgument(arguments)
         phone = try arguments.required("phone")
         name = arguments.value("name") ?? "Phone"
-        codeFromStandardInput = arguments.flag("code-stdin")
-        codeFromOutbox = arguments.flag("code-from-outbox")
-        if codeFromStandardInput && codeFromOutbox {
-            throw ValidationError("--code-stdin and --code-from-outbox exclude each other")
-        }
+        codeSource = try SMSCodeSource(arguments)
     }
 
     func run() async throws -> ExitCode {
@@ -310,14 +303,39 @@ struct MFAEnrollSMSCommand: Command {
             let registry = try options.registry()
             let enrollment = try await registry.beginSMSEnrollment(accountID: account, phoneNumber: phone, name: name)
             Output.standardError("Sent a code to \(enrollment.codeSent.maskedPhoneNumber).\n")
-            let code = codeFromOutbox
-                ? try MFAInput.codeFromOutbox(options.smsOutbox, phone: phone)
-                : try MFAInput.code(fromStandardInput: codeFromStandardInput, prompt: "Enter the code from the text message: ")
+            let code = try codeSource.code(
+                outbox: options.smsOutbox, phone: phone, prompt: "Enter the code from the text message: ")
             let result = try await registry.confirmSMSEnrollment(
                 accountID: account, challengeID: enrollment.codeSent.challengeID, code: code)
             report(result, options: options)
             return .success
         }
+    }
+}
+
+/// Where an SMS code comes from: typed at the terminal, a line of stdin, or the SMS outbox.
+struct SMSCodeSource: Sendable {
+    static let specs: [OptionSpec] = [
+        MFAInput.codeStdinSpec,
+        .flag("code-from-outbox", help: "Take the code from the SMS outbox instead of asking."),
+    ]
+
+    let fromStandardInput: Bool
+    let fromOutbox: Bool
+
+    init(_ arguments: ParsedArguments) throws(ValidationError) {
+        fromStandardInput = arguments.flag("code-stdin")
+        fromOutbox = arguments.flag("code-from-outbox")
+        if fromStandardInput && fromOutbox {
+            throw ValidationError("--code-stdin and --code-from-outbox exclude each other")
+        }
+    }
+
+    /// The code sent to `phone`.
+    func code(outbox: String, phone: String, prompt: String) throws -> String {
+        fromOutbox
+            ? try MFAInput.codeFromOutbox(outbox, phone: phone)
+            : try MFAInput.code(fromStandardInput: fromStandardInput, prompt: prompt)
     }
 }
 
@@ -375,24 +393,20 @@ struct MFAChangePhoneCommand: Command {
         options: MFAOptions.specs + [
             .single("method", "METHODID", required: true, help: "The SMS method."),
             .single("phone", "NUMBER", required: true, help: "The new number in E.164 form."),
-            MFAInput.codeStdinSpec,
-            .flag("code-from-outbox", help: "Take the code from the SMS outbox instead of asking."),
-        ])
+        ] + SMSCodeSource.specs)
 
     let options: MFAOptions
     let account: String
     let methodID: String
     let phone: String
-    let codeFromStandardInput: Bool
-    let codeFromOutbox: Bool
+    let codeSource: SMSCodeSource
 
     init(arguments: ParsedArguments) throws(ValidationError) {
         options = try MFAOptions(arguments)
         account = try accountArgument(arguments)
         methodID = try arguments.required("method")
         phone = try arguments.required("phone")
-        codeFromStandardInput = arguments.flag("code-stdin")
-        codeFromOutbox = arguments.flag("code-from-outbox")
+        codeSource = try SMSCodeSource(arguments)
     }
 
     func run() async throws -> ExitCode {
@@ -401,9 +415,8 @@ struct MFAChangePhoneCommand: Command {
             let sent = try await registry.beginPhoneNumberChange(
                 accountID: account, methodID: methodID, newPhoneNumber: phone)
             Output.standardError("Sent a code to the new number \(sent.maskedPhoneNumber); the old one stays active until it is confirmed.\n")
-            let code = codeFromOutbox
-                ? try MFAInput.codeFromOutbox(options.smsOutbox, phone: phone)
-                : try MFAInput.code(fromStandardInput: codeFromStandardInput, prompt: "Enter the code sent to the new number: ")
+            let code = try codeSource.code(
+                outbox: options.smsOutbox, phone: phone, prompt: "Enter the code sent to the new number: ")
             let result = try await registry.confirmPhoneNumberChange(
                 accountID: account, challengeID: sent.challengeID, code: code)
             var object = JSONObject()
