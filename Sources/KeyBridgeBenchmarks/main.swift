@@ -42,7 +42,7 @@ let rounds = 3
 let duration: Duration = quick ? .milliseconds(200) : .seconds(1)
 if groups.isEmpty { groups = allGroups }
 let rerun = "swift run -c release KeyBridgeBenchmarks" + (quick ? " --quick" : "")
-    + groups.sorted().map { " --only \($0)" }.joined()
+    + (groups == allGroups ? "" : groups.sorted().map { " --only \($0)" }.joined())
 
 func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
