@@ -98,7 +98,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FIDODevicesTests",
-            dependencies: ["FIDODevices", "VirtualAuthenticator", "WebAuthn", "CBOR", "OpenSSLWrapper"],
+            dependencies: ["FIDODevices", "VirtualAuthenticator", "WebAuthn", "CBOR", "OpenSSLWrapper", "KeyBridgeReplay"],
             swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteStorageTests", dependencies: ["SQLiteStorage"], swiftSettings: swiftSettings),
         .testTarget(

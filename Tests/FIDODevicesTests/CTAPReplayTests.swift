@@ -1,6 +1,7 @@
 import CBOR
 import FIDODevices
 import Foundation
+import KeyBridgeReplay
 import OpenSSLWrapper
 import Testing
 import VirtualAuthenticator
@@ -8,7 +9,8 @@ import VirtualAuthenticator
 /// Recorded CTAP exchanges (issue 3 point 4): the shipped vectors replay through libfido2 and verify, the
 /// replay notices every kind of tampering, and a recording made here replays.
 @Suite struct CTAPReplayTests {
-    static let verifier = TestRelyingPartyVerifier()
+    /// The relying-party verifier `keybridge replay` uses (KeyBridgeReplay), under test here too.
+    static let verifier = WebAuthnReplayVerifier()
 
     // MARK: - The shipped vectors
 
