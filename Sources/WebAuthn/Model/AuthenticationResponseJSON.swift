@@ -20,9 +20,6 @@ public struct AuthenticationResponseJSON: Sendable, Hashable {
     /// `clientExtensionResults`.
     public let clientExtensionResults: ClientExtensionResults
 
-    private static let topMembers: [StaticString] = [
-        "id", "rawId", "response", "authenticatorAttachment", "clientExtensionResults", "type",
-    ]
     private static let responseMembers: [StaticString] = [
         "clientDataJSON", "authenticatorData", "signature", "userHandle",
     ]
@@ -38,85 +35,42 @@ public struct AuthenticationResponseJSON: Sendable, Hashable {
     ///   ``WebAuthnError/Code/credentialIDMismatch`` when `id` and `rawId` differ, and
     ///   ``WebAuthnError/Code/extensionInvalid`` for a mistyped known extension output.
     public init(jsonBytes: [UInt8]) throws(WebAuthnError) {
-        var id: [UInt8]? = nil
-        var rawID: [UInt8]? = nil
-        var typeIsPublicKey: Bool? = nil
-        var typeText = ""
-        var attachment: String? = nil
-        var extensions = ClientExtensionResults()
         var clientDataJSON: [UInt8]? = nil
         var authenticatorData: [UInt8]? = nil
         var signature: [UInt8]? = nil
         var userHandle: [UInt8]? = nil
-        try JSONReader.withReader(jsonBytes) { (reader) throws(WebAuthnError) in
-            try reader.expectMember(.object, "the authentication response")
-            try reader.beginObject()
-            var cursor = JSONReader.ContainerCursor()
-            var tracker = MemberTracker(known: Self.topMembers)
-            while let key = try reader.nextMember(&cursor) {
-                switch try tracker.record(key, in: reader) {
-                case 0:
-                    try reader.expectMember(.string, "id")
-                    id = try reader.readBase64URL()
-                case 1:
-                    try reader.expectMember(.string, "rawId")
-                    rawID = try reader.readBase64URL()
-                case 2:
-                    try reader.expectMember(.object, "response")
-                    try reader.beginObject()
-                    var inner = JSONReader.ContainerCursor()
-                    var innerTracker = MemberTracker(known: Self.responseMembers)
-                    while let innerKey = try reader.nextMember(&inner) {
-                        switch try innerTracker.record(innerKey, in: reader) {
-                        case 0:
-                            try reader.expectMember(.string, "response.clientDataJSON")
-                            clientDataJSON = try reader.readBase64URL()
-                        case 1:
-                            try reader.expectMember(.string, "response.authenticatorData")
-                            authenticatorData = try reader.readBase64URL()
-                        case 2:
-                            try reader.expectMember(.string, "response.signature")
-                            signature = try reader.readBase64URL()
-                        case 3:
-                            if try reader.readNullIfPresent() { break }
-                            try reader.expectMember(.string, "response.userHandle")
-                            let handle = try reader.readBase64URL()
-                            userHandle = handle.isEmpty ? nil : handle
-                        default: try reader.skipValue()
-                        }
-                    }
-                case 3: attachment = try reader.readOptionalString("authenticatorAttachment")
-                case 4: extensions = try reader.readClientExtensionResults()
-                case 5:
-                    try reader.expectMember(.string, "type")
-                    let token = try reader.readStringToken()
-                    typeIsPublicKey = reader.token(token, equals: "public-key")
-                    if typeIsPublicKey == false { typeText = reader.decodedString(token) }
-                default: try reader.skipValue()
-                }
+        let envelope = try CredentialJSONEnvelope.read(
+            jsonBytes, document: "the authentication response", responseMembers: Self.responseMembers
+        ) { (index, reader) throws(WebAuthnError) in
+            switch index {
+            case 0:
+                try reader.expectMember(.string, "response.clientDataJSON")
+                clientDataJSON = try reader.readBase64URL()
+            case 1:
+                try reader.expectMember(.string, "response.authenticatorData")
+                authenticatorData = try reader.readBase64URL()
+            case 2:
+                try reader.expectMember(.string, "response.signature")
+                signature = try reader.readBase64URL()
+            default:
+                if try reader.readNullIfPresent() { return }
+                try reader.expectMember(.string, "response.userHandle")
+                let handle = try reader.readBase64URL()
+                userHandle = handle.isEmpty ? nil : handle
             }
-            try reader.expectEnd()
-        }
-        guard let id, let rawID, let typeIsPublicKey else {
-            throw WebAuthnError(.malformedInput, "the authentication response lacks id, rawId or type")
         }
         guard let clientDataJSON, let authenticatorData, let signature else {
             throw WebAuthnError(
                 .malformedInput, "the authentication response lacks clientDataJSON, authenticatorData or signature")
         }
-        // WebAuthn L3 §5.1: a PublicKeyCredential's type is "public-key".
-        guard typeIsPublicKey else {
-            throw WebAuthnError(.credentialTypeInvalid, "credential type is \"\(typeText)\", not \"public-key\"")
-        }
-        // WebAuthn L3 §5.1: id is the base64url encoding of rawId.
-        guard id == rawID else { throw WebAuthnError(.credentialIDMismatch, "id and rawId differ") }
-        self.rawID = rawID
+        try envelope.validate()
+        self.rawID = envelope.rawID
         self.clientDataJSON = clientDataJSON
         self.authenticatorData = authenticatorData
         self.signature = signature
         self.userHandle = userHandle
-        self.authenticatorAttachment = attachment
-        self.clientExtensionResults = extensions
+        self.authenticatorAttachment = envelope.attachment
+        self.clientExtensionResults = envelope.extensions
     }
 
     /// Parses an `AuthenticationResponseJSON` document given as text.

@@ -17,9 +17,6 @@ public struct RegistrationResponseJSON: Sendable, Hashable {
     /// `clientExtensionResults`.
     public let clientExtensionResults: ClientExtensionResults
 
-    private static let topMembers: [StaticString] = [
-        "id", "rawId", "response", "authenticatorAttachment", "clientExtensionResults", "type",
-    ]
     private static let responseMembers: [StaticString] = ["clientDataJSON", "attestationObject", "transports"]
 
     /// Parses a `RegistrationResponseJSON` document.
@@ -34,72 +31,32 @@ public struct RegistrationResponseJSON: Sendable, Hashable {
     ///   ``WebAuthnError/Code/credentialIDMismatch`` when `id` and `rawId` differ, and
     ///   ``WebAuthnError/Code/extensionInvalid`` for a mistyped known extension output.
     public init(jsonBytes: [UInt8]) throws(WebAuthnError) {
-        var id: [UInt8]? = nil
-        var rawID: [UInt8]? = nil
-        var type: String? = nil
-        var attachment: String? = nil
-        var extensions = ClientExtensionResults()
         var clientDataJSON: [UInt8]? = nil
         var attestationObject: [UInt8]? = nil
         var transports: [AuthenticatorTransport] = []
-        try JSONReader.withReader(jsonBytes) { (reader) throws(WebAuthnError) in
-            try reader.expectMember(.object, "the registration response")
-            try reader.beginObject()
-            var cursor = JSONReader.ContainerCursor()
-            var tracker = MemberTracker(known: Self.topMembers)
-            while let key = try reader.nextMember(&cursor) {
-                switch try tracker.record(key, in: reader) {
-                case 0:
-                    try reader.expectMember(.string, "id")
-                    id = try reader.readBase64URL()
-                case 1:
-                    try reader.expectMember(.string, "rawId")
-                    rawID = try reader.readBase64URL()
-                case 2:
-                    try reader.expectMember(.object, "response")
-                    try reader.beginObject()
-                    var inner = JSONReader.ContainerCursor()
-                    var innerTracker = MemberTracker(known: Self.responseMembers)
-                    while let innerKey = try reader.nextMember(&inner) {
-                        switch try innerTracker.record(innerKey, in: reader) {
-                        case 0:
-                            try reader.expectMember(.string, "response.clientDataJSON")
-                            clientDataJSON = try reader.readBase64URL()
-                        case 1:
-                            try reader.expectMember(.string, "response.attestationObject")
-                            attestationObject = try reader.readBase64URL()
-                        case 2: transports = try reader.readTransports()
-                        default: try reader.skipValue()
-                        }
-                    }
-                case 3: attachment = try reader.readOptionalString("authenticatorAttachment")
-                case 4: extensions = try reader.readClientExtensionResults()
-                case 5:
-                    try reader.expectMember(.string, "type")
-                    type = try reader.readString()
-                default: try reader.skipValue()
-                }
+        let envelope = try CredentialJSONEnvelope.read(
+            jsonBytes, document: "the registration response", responseMembers: Self.responseMembers
+        ) { (index, reader) throws(WebAuthnError) in
+            switch index {
+            case 0:
+                try reader.expectMember(.string, "response.clientDataJSON")
+                clientDataJSON = try reader.readBase64URL()
+            case 1:
+                try reader.expectMember(.string, "response.attestationObject")
+                attestationObject = try reader.readBase64URL()
+            default: transports = try reader.readTransports()
             }
-            try reader.expectEnd()
-        }
-        guard let id, let rawID, let type else {
-            throw WebAuthnError(.malformedInput, "the registration response lacks id, rawId or type")
         }
         guard let clientDataJSON, let attestationObject else {
             throw WebAuthnError(.malformedInput, "the registration response lacks clientDataJSON or attestationObject")
         }
-        // WebAuthn L3 §5.1: a PublicKeyCredential's type is "public-key".
-        guard type == "public-key" else {
-            throw WebAuthnError(.credentialTypeInvalid, "credential type is \"\(type)\", not \"public-key\"")
-        }
-        // WebAuthn L3 §5.1: id is the base64url encoding of rawId.
-        guard id == rawID else { throw WebAuthnError(.credentialIDMismatch, "id and rawId differ") }
-        self.rawID = rawID
+        try envelope.validate()
+        self.rawID = envelope.rawID
         self.clientDataJSON = clientDataJSON
         self.attestationObject = attestationObject
         self.transports = transports
-        self.authenticatorAttachment = attachment
-        self.clientExtensionResults = extensions
+        self.authenticatorAttachment = envelope.attachment
+        self.clientExtensionResults = envelope.extensions
     }
 
     /// Parses a `RegistrationResponseJSON` document given as text.
