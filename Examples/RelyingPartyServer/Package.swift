@@ -12,6 +12,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// SwiftPM names a path dependency after its folder, so the root package's identity is the name of the folder two
+/// levels up (`main` in one checkout, whatever a clone is called elsewhere).
+let keyBridge = Context.packageDirectory.split(separator: "/").dropLast(2).last.map(String.init) ?? "KeyBridge"
+
 let package = Package(
     name: "RelyingPartyServer",
     platforms: [.macOS(.v14)],
@@ -37,9 +41,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "WebAuthn", package: "main"),
-                .product(name: "MFA", package: "main"),
-                .product(name: "OneTimeCodes", package: "main"),
+                .product(name: "WebAuthn", package: keyBridge),
+                .product(name: "MFA", package: keyBridge),
+                .product(name: "OneTimeCodes", package: keyBridge),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(

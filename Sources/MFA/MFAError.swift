@@ -39,6 +39,7 @@ public struct MFAError: Error, Hashable, Sendable, CustomStringConvertible {
             case deliveryFailed = "delivery-failed"
             case securityKeyRejected = "security-key-rejected"
             case signCountConflict = "sign-count-conflict"
+            case securityKeyCloneSuspected = "security-key-clone-suspected"
             case invalidKey = "invalid-key"
             case internalError = "internal-error"
             // Delivery channels (SMS gateways, notifiers, outbox files).
@@ -123,6 +124,10 @@ public struct MFAError: Error, Hashable, Sendable, CustomStringConvertible {
         /// Another sign-in with the same security key stored its signature counter first: this assertion is
         /// refused (a replayed or cloned key looks like this).
         public static let signCountConflict = Code(.signCountConflict)
+        /// A security key answered with a signature counter that did not increase (WebAuthn L3 §6.1.1): a sign
+        /// that the key may have been copied. The sign-in is refused, counted as a failure and written to the
+        /// audit log as `security-key-clone-suspected`.
+        public static let securityKeyCloneSuspected = Code(.securityKeyCloneSuspected)
         /// A server key or key file that cannot be used: wrong length, unreadable, or open to other users.
         public static let invalidKey = Code(.invalidKey)
         /// A failure inside the crypto backend that is not the input's fault.
@@ -266,6 +271,9 @@ public struct MFAError: Error, Hashable, Sendable, CustomStringConvertible {
             return "We couldn't send a code to this phone number. Check the number, or use another method."
         case .securityKeyRejected, .signCountConflict:
             return "Your security key could not be verified. Try again, or view troubleshooting tips"
+        case .securityKeyCloneSuspected:
+            return "This security key gave an unexpected answer, which can mean it was copied. The sign-in was "
+                + "refused. Use another method, and remove this key if you did not expect this."
         default:
             return "Something went wrong. Try again, or view troubleshooting tips"
         }

@@ -12,7 +12,7 @@ import Testing
             "transaction-ended", "storage-failure", "code-not-valid", "code-expired", "too-many-attempts", "throttled",
             "locked", "invalid-phone-number", "unsupported-country", "resend-cooldown", "daily-limit-reached",
             "last-method", "enrollment-required", "delivery-failed", "security-key-rejected", "sign-count-conflict",
-            "invalid-key", "internal-error",
+            "security-key-clone-suspected", "invalid-key", "internal-error",
             "invalid-message", "invalid-configuration", "timeout", "connection-failed", "rejected",
             "authentication-failed", "rate-limited", "provider-unavailable", "invalid-response", "outbox-unavailable",
             "outbox-corrupt", "cancelled",

@@ -149,6 +149,32 @@ extension MFAMethodRegistry {
         }
     }
 
+    /// Renames a method, for example a security key ("YubiKey 5C, office").
+    ///
+    /// - Parameters:
+    ///   - accountID: The account.
+    ///   - methodID: One of its methods that is not removed.
+    ///   - name: The new name: 1 to 64 characters after trimming spaces, no control characters.
+    /// - Throws: ``MFAError/Code/notFound``, ``MFAError/Code/invalidTransition`` (removed),
+    ///   ``MFAError/Code/invalidArgument`` (the name).
+    public func renameMethod(accountID: String, methodID: String, name: String) throws(MFAError) {
+        var cut = Substring(name)
+        while cut.first == " " { cut.removeFirst() }
+        while cut.last == " " { cut.removeLast() }
+        let trimmed = String(cut)
+        guard (1...64).contains(trimmed.count),
+            !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw MFAError(.invalidArgument, "a method name is 1 to 64 characters without control characters") }
+        let now = now()
+        try store.write { (tx) throws(MFAError) in
+            let method = try Self.requireMethod(tx, methodID, accountID: accountID)
+            try tx.renameMethod(id: methodID, to: trimmed, at: now)
+            try Self.audit(
+                tx, now, accountID, "method-renamed",
+                "\(method.kind) method \(methodID): \"\(method.name)\" -> \"\(trimmed)\"")
+        }
+    }
+
     // MARK: - Removal, reset and unlock
 
     /// Removes a method, and revokes every trusted-device token of the account.

@@ -153,9 +153,18 @@ extension MFAMethodRegistry {
             let result = try relyingParty.finishAuthentication(parsed, state: state, credential: record)
             return VerifiedAssertion(method: method, result: result, expectedSignCount: record.signCount)
         } catch {
-            let failure = MFAError(.securityKeyRejected, "assertion failed (\(error.code)): \(error.reason)")
+            // WebAuthn L3 §6.1.1: a counter that did not increase signals a possibly cloned authenticator.
+            let cloned = error.code == .counterRegression
+            let failure = MFAError(
+                cloned ? .securityKeyCloneSuspected : .securityKeyRejected,
+                "assertion failed (\(error.code)): \(error.reason)")
             throw try store.write { (tx) throws(MFAError) -> MFAError in
-                try recordFailure(tx, accountID: accountID, kind: .securityKey, at: now, failure)
+                if cloned {
+                    try Self.audit(
+                        tx, now, accountID, "security-key-clone-suspected",
+                        "security key \(method.id) (\(method.name)): \(error.reason); the sign-in was refused")
+                }
+                return try recordFailure(tx, accountID: accountID, kind: .securityKey, at: now, failure)
             }
         }
     }

@@ -171,20 +171,8 @@ extension SiteController {
         let methodID = try context.parameters.require("methodID")
         let body = try await RequestBody.decode(RenameRequest.self, request, context)
         let name = try Self.methodName(body.name)
-        let time = now()
-        // The registry has no rename call; the store's transaction does it, with an audit entry.
         try mfa("rename") { () throws(MFAError) in
-            try registry.store.write { (tx) throws(MFAError) in
-                guard let method = try tx.method(id: methodID), method.accountID == accountID,
-                    method.state == .active
-                else { throw MFAError(.notFound, "account \(accountID) has no active method \(methodID)") }
-                guard method.kind != .recoveryCodes else {
-                    throw MFAError(.invalidArgument, "recovery codes have no name to change")
-                }
-                try tx.renameMethod(id: methodID, to: name, at: time)
-                try tx.appendAuditEvent(
-                    AuditEvent(time: time, accountID: accountID, action: "method-renamed", detail: "\(methodID) renamed"))
-            }
+            try registry.renameMethod(accountID: accountID, methodID: methodID, name: name)
         }
         let methods = try mfa("methods") { () throws(MFAError) in try registry.methods(accountID: accountID) }
         guard let renamed = methods.first(where: { $0.id == methodID }) else {

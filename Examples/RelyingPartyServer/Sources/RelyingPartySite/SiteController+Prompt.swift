@@ -127,8 +127,9 @@ extension SiteController {
                 rememberDevice: rememberDevice)
         } catch {
             SiteLog.logger.info("second factor refused for \(accountID): \(error.code.rawValue): \(error.reason)")
-            if error.code == .securityKeyRejected, error.reason.contains("counter-regression") {
-                try reportSuspectedClone(accountID: accountID, reason: error.reason)
+            if error.code == .securityKeyCloneSuspected {
+                // The registry refused the sign-in and wrote `security-key-clone-suspected` to the audit log.
+                SiteLog.logger.warning("possible cloned security key on account \(accountID)")
                 throw APIError(
                     .unauthorized, "security-key-clone-suspected",
                     "This security key returned a signature counter lower than before, which can mean it was "
@@ -157,19 +158,5 @@ extension SiteController {
             response.setCookie(cookies.device(token, maxAge: expires - now()))
         }
         return response
-    }
-
-    /// Records a counter regression in the account's audit log, where the security page lists it.
-    func reportSuspectedClone(accountID: String, reason: String) throws(APIError) {
-        let time = now()
-        try mfa("clone report") { () throws(MFAError) in
-            try registry.store.write { (tx) throws(MFAError) in
-                try tx.appendAuditEvent(
-                    AuditEvent(
-                        time: time, accountID: accountID, action: "security-key-clone-suspected",
-                        detail: "a security key sign-in was refused: \(reason)"))
-            }
-        }
-        SiteLog.logger.warning("possible cloned security key on account \(accountID)")
     }
 }
