@@ -11,6 +11,22 @@ public struct ThrottleState: Sendable, Hashable, Codable {
         lastFailureAt = nil
     }
 
+    /// A state as a store kept it, for a store of the caller's own (``MFA``'s stores keep it themselves).
+    ///
+    /// - Parameters:
+    ///   - consecutiveFailures: Failures since the last success or reset; 0 or more.
+    ///   - lastFailureAt: When the last one happened; present exactly when there was a failure.
+    /// - Throws: ``OneTimeCodeError/Code/invalidParameter`` for a negative count, or a count and a time that do
+    ///   not agree.
+    public init(consecutiveFailures: Int, lastFailureAt: Int64?) throws(OneTimeCodeError) {
+        guard consecutiveFailures >= 0, (consecutiveFailures == 0) == (lastFailureAt == nil) else {
+            throw OneTimeCodeError(
+                .invalidParameter, "a throttle state has a failure time exactly when it counts failures (0 or more)")
+        }
+        self.consecutiveFailures = consecutiveFailures
+        self.lastFailureAt = lastFailureAt
+    }
+
     /// The policy's decision for this state at `now`.
     ///
     /// - Parameters:

@@ -55,4 +55,17 @@ import OneTimeCodes
         try state.checkAllowed(at: clock)
         #expect(state == ThrottleState())
     }
+
+    @Test("A state rebuilt from its stored count and time equals the one the failures made; a mismatched pair is refused")
+    func rebuiltFromStorage() throws {
+        var state = ThrottleState()
+        for time in [100, 130, 160] as [Int64] { state.recordFailure(at: time) }
+        let rebuilt = try ThrottleState(consecutiveFailures: state.consecutiveFailures, lastFailureAt: state.lastFailureAt)
+        #expect(rebuilt == state)
+        #expect(rebuilt.consecutiveFailures == 3)
+        #expect(try ThrottleState(consecutiveFailures: 0, lastFailureAt: nil) == ThrottleState())
+        #expect(throws: OneTimeCodeError(.invalidParameter, "")) { try ThrottleState(consecutiveFailures: -1, lastFailureAt: 5) }
+        #expect(throws: OneTimeCodeError(.invalidParameter, "")) { try ThrottleState(consecutiveFailures: 2, lastFailureAt: nil) }
+        #expect(throws: OneTimeCodeError(.invalidParameter, "")) { try ThrottleState(consecutiveFailures: 0, lastFailureAt: 5) }
+    }
 }

@@ -105,13 +105,9 @@ final class UserDirectory: Sendable {
             "UPDATE site_users SET phone_number = ? WHERE username = ?", [phone.map { .text($0) } ?? .null, .text(username)])
     }
 
-    /// Rebuilds a throttle state from its stored columns (the type exposes only its failure log).
+    /// A throttle state from its stored columns; a pair that does not agree (a hand-edited row) reads as clean.
     private static func throttle(failures: Int, lastFailureAt: Int64?) -> ThrottleState {
-        var state = ThrottleState()
-        if let lastFailureAt {
-            for _ in 0..<min(failures, 1_000) { state.recordFailure(at: lastFailureAt) }
-        }
-        return state
+        (try? ThrottleState(consecutiveFailures: failures, lastFailureAt: lastFailureAt)) ?? ThrottleState()
     }
 
     // MARK: - SQLite plumbing
