@@ -8,36 +8,7 @@ import Testing
 /// decisions and the MFA sign-in in the history, a trusted device), and no account may hold half a method.
 @Suite("MFAMethodRegistry durability under kill -9")
 struct RegistryDurabilityTests {
-    static let helper: URL? = {
-        var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("MFARegistryStress")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return nil
-    }()
-
-    /// Runs the helper for `milliseconds`, kills it, and returns the steps it reported and whether it was killed.
-    func runAndKill(_ helper: URL, _ arguments: [String], after milliseconds: Int) throws -> (reported: [Int], killed: Bool, stderr: String) {
-        let process = Process()
-        process.executableURL = helper
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        usleep(useconds_t(milliseconds * 1000))
-        let running = process.isRunning
-        if running { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        let reported = lines.compactMap { $0.hasPrefix("committed ") ? Int($0.dropFirst("committed ".count)) : nil }
-        return (reported, running && process.terminationReason == .uncaughtSignal, errorText)
-    }
+    static let helper = KilledProcess.helper(named: "MFARegistryStress")
 
     @Test("Killed with SIGKILL at 15 random moments during enrollment and sign-in, the registry keeps every reported step whole",
           .timeLimit(.minutes(5)))
@@ -53,7 +24,7 @@ struct RegistryDurabilityTests {
         var kills = 0
         for iteration in 0..<15 {
             let delay = iteration < 2 ? Int.random(in: 5...60, using: &generator) : Int.random(in: 60...500, using: &generator)
-            let run = try runAndKill(helper, [database, keyFile, directory], after: delay)
+            let run = try KilledProcess.run(helper, [database, keyFile, directory], killAfter: delay)
             if run.killed { kills += 1 } else { Issue.record("the helper ended by itself: \(run.stderr)") }
             reported.formUnion(run.reported)
 

@@ -9,48 +9,7 @@ import WebAuthn
 @Suite("SQLiteMFAStore durability under kill -9")
 struct StoreDurabilityTests {
     /// The `MFAStoreStress` binary in the build products folder, beside the test bundle.
-    static let helper: URL? = {
-        var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("MFAStoreStress")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return nil
-    }()
-
-    struct Run {
-        let reported: [Int]
-        let killed: Bool
-        let status: Int32
-        let stderr: String
-    }
-
-    /// Starts the helper, lets it work for `milliseconds`, then kills it with SIGKILL (unless it ended first).
-    private func runAndKill(_ helper: URL, database: String, after milliseconds: Int) throws -> Run {
-        let process = Process()
-        process.executableURL = helper
-        process.arguments = [database]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        usleep(useconds_t(milliseconds * 1000))
-        let killed = process.isRunning
-        if killed { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        // Only whole lines count: the kill may cut the last one short.
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        let reported = lines.compactMap { line -> Int? in
-            line.hasPrefix("committed ") ? Int(line.dropFirst("committed ".count)) : nil
-        }
-        return Run(
-            reported: reported, killed: killed && process.terminationReason == .uncaughtSignal,
-            status: process.terminationStatus, stderr: errorText)
-    }
+    static let helper = KilledProcess.helper(named: "MFAStoreStress")
 
     /// Checks that steps 0..<committed are each complete and step `committed` left no trace.
     private func verify(_ store: SQLiteMFAStore, committed: Int) throws {
@@ -115,7 +74,7 @@ struct StoreDurabilityTests {
         for iteration in 0..<20 {
             // Early kills land in process start and schema migration; later ones in the middle of the work.
             let delay = iteration < 2 ? Int.random(in: 1...40, using: &generator) : Int.random(in: 40...400, using: &generator)
-            let run = try runAndKill(helper, database: database, after: delay)
+            let run = try KilledProcess.run(helper, [database], killAfter: delay)
             if run.killed {
                 kills += 1
             } else {
