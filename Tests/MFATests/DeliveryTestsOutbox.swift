@@ -129,10 +129,13 @@ import Testing
         #expect(notice.body.hasSuffix("If this wasn't you, contact support right away."))
     }
 
-    @Test("the six events have distinct subjects and the stable raw values the outbox records")
+    @Test("the seven events have distinct subjects and the stable raw values the outbox records")
     func eventNames() {
         #expect(MFAEvent.allCases.map(\.rawValue)
-            == ["mfa-enabled", "method-added", "method-removed", "reset", "phone-changed", "recovery-code-used"])
+            == [
+                "mfa-enabled", "method-added", "method-removed", "reset", "phone-changed", "recovery-code-used",
+                "security-key-clone-suspected",
+            ])
         let subjects = MFAEvent.allCases.map { MFANotification.standard(event: $0, to: "a", account: "a", time: 0).subject }
         #expect(Set(subjects).count == MFAEvent.allCases.count)
     }

@@ -12,4 +12,7 @@ public enum MFAEvent: String, Sendable, Hashable, Codable, CaseIterable {
     case phoneChanged = "phone-changed"
     /// A recovery code was used to sign in.
     case recoveryCodeUsed = "recovery-code-used"
+    /// A security key answered with a signature counter that did not increase, a sign of a copied key; the
+    /// sign-in was refused.
+    case securityKeyCloneSuspected = "security-key-clone-suspected"
 }

@@ -79,6 +79,12 @@ public struct MFANotification: Sendable, Hashable, Codable {
             subject = "A recovery code was used"
             text = "A recovery code was used to sign in to \(account)."
             if let detail { text += " \(detail)" }
+        case .securityKeyCloneSuspected:
+            subject = "A sign-in with a possibly copied security key was blocked"
+            text = "A sign-in to \(account) with a security key was refused because the key's signature counter "
+                + "went backwards, which can mean the key was copied"
+            text += detail.map { ": \($0)." } ?? "."
+            text += " If you did not just sign in, remove that key from your account."
         }
         text += "\n\nIf this wasn't you, contact support right away."
         return MFANotification(to: to, subject: subject, body: text, event: event, time: time, account: account)

@@ -185,7 +185,16 @@ extension MFAMethodRegistry {
                 return try finishSignIn(tx, account: account, method: method, resolved, rememberDevice)
             }
         case .securityKey(let ceremonyID, let response):
-            let verified = try verifyAssertion(accountID: accountID, ceremonyID: ceremonyID, response: response, at: now)
+            let verified: VerifiedAssertion
+            do {
+                verified = try verifyAssertion(accountID: accountID, ceremonyID: ceremonyID, response: response, at: now)
+            } catch where error.code == .securityKeyCloneSuspected {
+                // The refusal is already counted and audited; the account's owner is told as well.
+                if let account = try? store.read({ (tx) throws(MFAError) in try tx.account(id: accountID) }) ?? nil {
+                    _ = await notify(.securityKeyCloneSuspected, account: account, detail: nil, at: now)
+                }
+                throw error
+            }
             completed = try store.write { (tx) throws(MFAError) -> Result<Completed, MFAError> in
                 let account = try Self.requireAccount(tx, accountID)
                 if let conflict = try storeAssertion(tx, verified, at: now) {

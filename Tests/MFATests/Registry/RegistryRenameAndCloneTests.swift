@@ -57,6 +57,7 @@ struct RegistryRenameAndCloneTests {
                 context: SignInContext())
         }
         #expect(error?.code == .securityKeyCloneSuspected)
+        #expect(fixture.notifier.events.last == .securityKeyCloneSuspected)
         let log = try fixture.registry.auditLog(accountID: "alice")
         #expect(log.contains { $0.action == "security-key-clone-suspected" && $0.detail.contains(methodID) })
         #expect(try fixture.registry.status(accountID: "alice").consecutiveFailures == 1)
