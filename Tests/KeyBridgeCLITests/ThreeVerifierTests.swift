@@ -98,7 +98,7 @@ import Testing
 
         // 3. py_webauthn, with the same attestation root.
         let python = try pyWebAuthn(
-            ["registration", "--rp-id", "example.com", "--origin", "https://example.com", "--challenge", challenge,
+            ["registration", "--rp-id", "example.com", "--origin", "https://example.com", "--challenge=" + challenge,
              "--root", rootFile.path], input: registered.stdout)
         #expect(python.status == 0, "\(python.stderr)")
         let pythonResult = try object(python.stdout)
@@ -142,9 +142,10 @@ import Testing
                 credentialPublicKey: registered.publicKeyCOSE)
 
             let python = try Self.pyWebAuthn(
-                ["authentication", "--rp-id", "example.com", "--origin", "https://example.com", "--challenge",
-                 challenge, "--public-key", Self.base64URLEncode(registered.publicKeyCOSE), "--sign-count",
-                 String(previousCount)], input: authenticated.stdout)
+                // `--name=value`: a base64url value may start with "-", which argparse would take for an option.
+                ["authentication", "--rp-id", "example.com", "--origin", "https://example.com",
+                 "--challenge=" + challenge, "--public-key=" + Self.base64URLEncode(registered.publicKeyCOSE),
+                 "--sign-count", String(previousCount)], input: authenticated.stdout)
             #expect(python.status == 0, "\(python.stderr)")
             let pythonCount = try #require(try Self.object(python.stdout)["newSignCount"] as? Int)
             // WebAuthn L3 §6.1: the counter is bytes 33-36 of the authenticator data, big-endian.
@@ -188,8 +189,8 @@ import Testing
         }
 
         let python = try Self.pyWebAuthn(
-            ["authentication", "--rp-id", "example.com", "--origin", "https://example.com", "--challenge", challenge,
-             "--public-key", Self.base64URLEncode(registered.publicKeyCOSE), "--sign-count", "0"], input: tampered)
+            ["authentication", "--rp-id", "example.com", "--origin", "https://example.com", "--challenge=" + challenge,
+             "--public-key=" + Self.base64URLEncode(registered.publicKeyCOSE), "--sign-count", "0"], input: tampered)
         #expect(python.status == 1)
         #expect(python.stderr.contains("InvalidAuthenticationResponse"), "\(python.stderr)")
     }
