@@ -88,13 +88,17 @@ let package = Package(
         // MARK: - Test support and tests
         .target(name: "_TestSupport", dependencies: ["WebAuthn", "CBOR", "OpenSSLWrapper"], swiftSettings: swiftSettings),
         .testTarget(name: "CBORTests", dependencies: ["CBOR"], swiftSettings: swiftSettings),
-        .testTarget(name: "OpenSSLWrapperTests", dependencies: ["OpenSSLWrapper"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OpenSSLWrapperTests", dependencies: ["OpenSSLWrapper", "_TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebAuthnTests", dependencies: ["WebAuthn", "CBOR", "OpenSSLWrapper", "_TestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "OneTimeCodesTests", dependencies: ["OneTimeCodes", "OpenSSLWrapper"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "VirtualAuthenticatorTests", dependencies: ["VirtualAuthenticator", "WebAuthn", "CBOR", "OpenSSLWrapper"],
+            name: "OneTimeCodesTests", dependencies: ["OneTimeCodes", "OpenSSLWrapper", "_TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VirtualAuthenticatorTests",
+            dependencies: ["VirtualAuthenticator", "WebAuthn", "CBOR", "OpenSSLWrapper", "_TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FIDODevicesTests",

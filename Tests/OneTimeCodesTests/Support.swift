@@ -1,12 +1,9 @@
 import Foundation
+import _TestSupport
 
 /// Runs the independent reference tools these tests compare against (`oathtool`, `zbarimg`, `qrencode`,
 /// Python's standard library and `cryptography`). Nothing here uses the code under test.
 enum Tool {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     /// Whether `name` is an executable on PATH.
     static func exists(_ name: String) -> Bool {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -18,27 +15,7 @@ enum Tool {
     static func run(_ executable: String, _ arguments: [String], input: [UInt8] = [], allowFailure: Bool = false)
         throws -> (status: Int32, output: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 && !allowFailure {
-            throw Failure(
-                description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
-                    + String(decoding: errors, as: UTF8.self))
-        }
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try ExternalProcess.run(executable, arguments, input: input, allowFailure: allowFailure)
     }
 
     /// Runs a Python 3 script with arguments; returns stdout's lines.

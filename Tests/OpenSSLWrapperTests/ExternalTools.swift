@@ -1,12 +1,9 @@
 import Foundation
+import _TestSupport
 
 /// Runs the independent reference tools the tests compare against: the `openssl` command line and
 /// Python's `cryptography` package. Nothing here uses the code under test.
 enum ExternalTool {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     /// Runs `executable` (looked up on PATH) with `arguments`, feeding `input` on stdin; returns stdout.
     /// Throws when the tool exits non-zero, unless `allowFailure` is set.
     @discardableResult
@@ -14,29 +11,8 @@ enum ExternalTool {
         _ executable: String, _ arguments: [String], input: Data = Data(), directory: URL? = nil,
         allowFailure: Bool = false
     ) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: output, as: UTF8.self)
-        if process.terminationStatus != 0 && !allowFailure {
-            throw Failure(
-                description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
-                    + String(decoding: errors, as: UTF8.self))
-        }
-        return (process.terminationStatus, text)
+        try ExternalProcess.run(
+            executable, arguments, input: Array(input), directory: directory, allowFailure: allowFailure)
     }
 
     /// Runs a Python 3 script with arguments; returns stdout split into whitespace-separated words.

@@ -1,9 +1,9 @@
 import Foundation
+import _TestSupport
 
 /// Runs the independent tools the delivery, GeoIP and risk tests compare against (Python's standard
 /// library, and the `mmdb-writer` package in the build venv). Nothing here uses the code under test.
 enum ReferenceTools {
-    struct Failure: Error, CustomStringConvertible { let description: String }
 
     /// The package root: the directory that holds Tests/ (this file is Tests/MFATests/Support/ReferenceTools.swift).
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
@@ -13,30 +13,10 @@ enum ReferenceTools {
     /// This directory, where the Python helper scripts live.
     static let supportDirectory: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
-    /// Runs `executable` (a path, or a name looked up on PATH) and returns stdout.
+    /// Runs `executable` (a path, or a name looked up on PATH) and returns stdout; throws when it fails.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(
-                description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
-                    + String(decoding: errors, as: UTF8.self))
-        }
-        return String(decoding: output, as: UTF8.self)
+        try ExternalProcess.run(executable, arguments, input: input).output
     }
 
     /// Runs a Python 3 script given inline, with `input` on stdin; returns stdout's non-empty lines.

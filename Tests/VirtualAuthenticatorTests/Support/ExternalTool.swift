@@ -1,28 +1,12 @@
 import Foundation
+import _TestSupport
 
 /// Runs Python's `cryptography` package, the independent reference the PIN protocol tests compare with.
 enum ExternalTool {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     /// Runs `python3 -c script arguments…` and returns stdout split on whitespace.
     static func python(_ script: String, _ arguments: [String]) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "python3 failed: " + String(decoding: errorData, as: UTF8.self))
-        }
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        try ExternalProcess.run("python3", ["-c", script] + arguments).output
+            .split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
     }
 }
 
