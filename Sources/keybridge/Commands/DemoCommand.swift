@@ -212,6 +212,7 @@ struct DemoCommand: Command {
             DeviceCommandSupport.printJSON(JSONWriter.bytes(.object(object)))
             return
         }
+        let first = report.signCounts.first.map(String.init) ?? "0"
         let counts = report.signCounts.dropFirst().map(String.init).joined(separator: ", ")
         let trust = report.attestationTrusted ? "trusted" : "not checked against a trust anchor"
         Output.standardOutput(
@@ -220,7 +221,8 @@ struct DemoCommand: Command {
             relying party:  \(rpID) (origin https://\(rpID)), user \(userName)
             registered:     credential \(Base64URL.encode(report.credentialID)), \(report.algorithm), \
             \(report.attestationFormat) attestation (\(report.attestationType), \(trust)), verified
-            signed in:      \(report.signCounts.count - 1) times, each verified; signature counter \(counts)
+            signed in:      \(report.signCounts.count - 1) times, each verified; signature counter \(first) at \
+            registration, then \(counts)
 
             """)
     }
