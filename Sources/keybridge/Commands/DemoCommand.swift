@@ -74,7 +74,6 @@ struct DemoCommand: Command {
         var attestationType = ""
         var attestationTrusted = false
         var signCounts: [UInt32] = []
-        var userVerified = false
     }
 
     func run() async throws -> ExitCode {
@@ -190,7 +189,6 @@ struct DemoCommand: Command {
                     + "a sign that the credential may have been cloned")
         }
         report.signCounts.append(verified.record.signCount)
-        report.userVerified = verified.userVerified
         return verified.record
     }
 
@@ -207,7 +205,6 @@ struct DemoCommand: Command {
             object["attestationType"] = .string(report.attestationType)
             object["attestationTrusted"] = .bool(report.attestationTrusted)
             object["signCounts"] = .array(report.signCounts.map { .number(Double($0)) })
-            object["registered"] = .bool(true)
             object["signIns"] = .number(Double(report.signCounts.count - 1))
             DeviceCommandSupport.printJSON(JSONWriter.bytes(.object(object)))
             return
