@@ -1,4 +1,5 @@
 import CBOR
+import Foundation
 import Synchronization
 import Testing
 import VirtualAuthenticator
@@ -161,18 +162,26 @@ import VirtualAuthenticator
     }
 
     @Test("A touch from another thread releases a waiting command")
-    func touchFromAnotherThread() async throws {
+    func touchFromAnotherThread() throws {
         let touched = Atomic<Bool>(false)
         var configuration = VirtualAuthenticator.Configuration()
         configuration.userPresence = UserPresence { _ in touched.load(ordering: .relaxed) ? .approve : .wait }
         let device = try VirtualAuthenticator(configuration: configuration)
         let hash = [UInt8](repeating: 3, count: 32)
         let payload = CBOREncoder.encode(.map(Platform.makeCredentialRequest(clientDataHash: hash)))
-        let task = Task.detached { device.handle(command: 0x01, payload: payload) }
-        try await Task.sleep(for: .milliseconds(20))
+        // The command blocks while it waits for the touch, so it runs on a thread of its own, and the touch comes
+        // from this one: neither depends on the concurrency pool, which other tests may keep busy.
+        let response = Mutex<[UInt8]>([])
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            let answer = device.handle(command: 0x01, payload: payload)
+            response.withLock { $0 = answer }
+            done.signal()
+        }.start()
+        usleep(20_000)
         touched.store(true, ordering: .relaxed)
-        let response = await task.value
-        #expect(response.first == 0)
+        done.wait()
+        #expect(response.withLock { $0 }.first == 0)
     }
 
     @Test("Reports that are not 65 bytes with report ID 0 are refused")
